@@ -1,0 +1,47 @@
+"""``Example``: one check exactly as the user wrote it, with the document line it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Example:
+    """One check. Lines are 0-based document lines, as LSP counts them.
+
+    kind:
+      ``doctest`` -- ``source`` is the statement after ``>>>``; ``expected`` is the text doctest expects
+      (``want``), or ``exception`` holds the expected exception line (``ValueError: bad``).
+      ``assert`` -- ``source`` is a statement that must run without raising (``assert f(1) == 2``);
+      ``expected`` is None.
+      ``expr`` -- (C++, Rust ``>>>`` lines) ``source`` is an expression, ``expected`` an expression of the
+      same language compared with ``==``.
+      ``io`` -- a whole-program run: ``stdin`` is fed, ``expected`` is the exact stdout.
+      ``spec`` -- a verifier clause (Verus ``requires``/``ensures``); the verifier judges it.
+      ``test`` -- a pytest test id in ``source`` (``tests/test_x.py::test_y``).
+    """
+
+    source: str
+    expected: str | None = None
+    line: int = 0
+    kind: str = "doctest"
+    end_line: int | None = None
+    options: frozenset[str] = field(default_factory=frozenset)
+    exception: str | None = None
+    stdin: str | None = None
+    label: str | None = None
+
+    @property
+    def last_line(self) -> int:
+        return self.line if self.end_line is None else self.end_line
+
+    @property
+    def skipped(self) -> bool:
+        return "SKIP" in self.options
+
+    def describe(self) -> str:
+        """A short human-readable form, for messages and prompts."""
+        if self.label:
+            return self.label
+        text = self.source.strip().splitlines()[0] if self.source.strip() else ""
+        return text

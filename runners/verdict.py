@@ -1,0 +1,96 @@
+"""``Verdict``: what a runner saw when it judged one program, per example and as a whole."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+
+from seidr.runners.example import Example
+
+
+class Outcome(str, enum.Enum):
+    PASSED = "passed"
+    FAILED = "failed"  # ran, produced something other than what was expected
+    ERROR = "error"  # raised, crashed, did not compile
+    TIMEOUT = "timeout"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    example: Example
+    outcome: Outcome
+    expected: str | None = None
+    actual: str | None = None
+    message: str | None = None  # the exception line, the crash, the timeout
+    output: str = ""  # what the program printed while this example ran (capped)
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome is Outcome.PASSED
+
+    def summary(self) -> str:
+        """One line for a diagnostic or an instruction: ``expected 3, got 4``."""
+        if self.outcome is Outcome.PASSED:
+            return "passed"
+        if self.outcome is Outcome.SKIPPED:
+            return "skipped"
+        if self.outcome is Outcome.TIMEOUT:
+            return self.message or "timed out"
+        if self.outcome is Outcome.ERROR:
+            return self.message or "error"
+        expected = (self.expected or "").strip() or "nothing"
+        actual = (self.actual or "").strip() or "nothing"
+        return f"expected {expected}, got {actual}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``results`` has one entry per example, in the problem's order. ``error`` is a whole-program failure
+    (the module did not load, the code did not compile, the worker died) and fails every example.
+    ``output`` keeps compiler or verifier text for feedback. ``graded`` is a runner's own score in [0, 1]
+    (a verifier's); otherwise the score is the fraction of examples passed."""
+
+    results: tuple[ExampleResult, ...] = ()
+    error: str | None = None
+    output: str = ""
+    graded: float | None = None
+    seconds: float = 0.0
+    cached: bool = False
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def counted(self) -> tuple[ExampleResult, ...]:
+        return tuple(r for r in self.results if r.outcome is not Outcome.SKIPPED)
+
+    @property
+    def n_passed(self) -> int:
+        return sum(1 for r in self.counted if r.passed)
+
+    @property
+    def n_total(self) -> int:
+        return len(self.counted)
+
+    @property
+    def score(self) -> float:
+        if self.graded is not None:
+            return self.graded
+        if self.error is not None or not self.counted:
+            return 0.0
+        return self.n_passed / self.n_total
+
+    @property
+    def passed(self) -> bool:
+        """True only when the runner itself saw every check pass."""
+        if self.error is not None:
+            return False
+        if self.graded is not None and not self.counted:
+            return self.graded >= 1.0
+        return bool(self.counted) and all(r.passed for r in self.counted)
+
+    @property
+    def failures(self) -> tuple[ExampleResult, ...]:
+        return tuple(r for r in self.counted if not r.passed)
+
+    def as_cached(self) -> "Verdict":
+        return replace(self, cached=True)

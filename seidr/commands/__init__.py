@@ -1,0 +1,1 @@
+"""One module per ``seidr`` subcommand; each exposes ``HELP``, ``add_arguments`` and ``run``."""

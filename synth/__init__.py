@@ -1,0 +1,1 @@
+"""The engine, editor-agnostic: the problem model, example extraction, models, prompts, strategies, ranking."""
