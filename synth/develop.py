@@ -1,0 +1,105 @@
+"""Run a search on one problem: ``develop_problem`` (async, for the CLI and the server) and ``develop``
+(sync, the public ``from seidr import develop``)."""
+from __future__ import annotations
+
+import asyncio
+import doctest
+import importlib.util
+import re
+from typing import Iterable
+
+from seidr.runners.example import Example
+from seidr.runners.problem import Problem
+from seidr.synth.events import Events
+from seidr.synth.ranking import Ranking
+from seidr.synth.settings import Settings, load_settings
+
+
+class ConfigError(Exception):
+    """Settings that make a search impossible (no model configured); one line for the user."""
+
+
+async def _enumerate_first(problem: Problem, settings: Settings, runner, events: Events) -> Ranking | None:
+    """Hook for the enumerative tier: tried before any model call for Python, when it is installed."""
+    if not settings.enumerate_first or problem.language != "python":
+        return None
+    if importlib.util.find_spec("seidr.synth.enumerative") is None:
+        return None
+    module = importlib.import_module("seidr.synth.enumerative")
+    entry = getattr(module, "search", None)
+    if entry is None:
+        return None
+    events.emit("stage", stage="enumerate")
+    ranking = await entry(problem, runner, settings)
+    return ranking if ranking is not None and ranking.solved else None
+
+
+async def develop_problem(problem: Problem, settings: Settings, events: Events | None = None, runner=None,
+                          model=None) -> Ranking:
+    """Search for programs that pass ``problem``'s examples, with the strategy, model and budget of ``settings``."""
+    from seidr.runners.runner import get_runner
+    from seidr.synth.strategies import get_strategy
+
+    events = events or Events()
+    if model is None and not settings.model:
+        raise ConfigError("no model configured; set `model` (e.g. --model openai/gpt-4o-mini) or [tool.seidr] model")
+    strategy = get_strategy(settings.strategy)
+    owned = runner is None
+    if owned:
+        runner = get_runner(problem.language)
+    try:
+        found = await _enumerate_first(problem, settings, runner, events)
+        if found is not None:
+            return found
+        from seidr.synth.budget import Budget
+
+        if model is None:
+            from seidr.synth.models import Model
+
+            model = Model.from_settings(settings)
+        budget = Budget.from_settings(settings.budget)
+        return await strategy(problem, model, runner, budget, events, settings)
+    finally:
+        if owned:
+            await runner.close()
+
+
+def _examples(items: Iterable) -> tuple[Example, ...]:
+    out: list[Example] = []
+    for line, item in enumerate(items):
+        if isinstance(item, (tuple, list)) and len(item) == 2:
+            out.append(Example(source=str(item[0]), expected=str(item[1]), line=line))
+        elif isinstance(item, str) and ">>>" in item:
+            for ex in doctest.DocTestParser().get_examples(item):
+                out.append(Example(source=ex.source.strip(), expected=ex.want, line=line + ex.lineno))
+        elif isinstance(item, str):
+            source = item if item.lstrip().startswith("assert") else f"assert {item}"
+            out.append(Example(source=source, kind="assert", line=line))
+        else:
+            raise ValueError(f"an example must be '>>> call\\nresult', 'call == result' or (call, result); got {item!r}")
+    return tuple(out)
+
+
+def develop(description: str, examples: Iterable, language: str = "python", model: str | None = None,
+            strategy: str = "seidr", *, name: str | None = None, signature: str = "", api_base: str | None = None,
+            settings: dict | None = None, **budget) -> Ranking:
+    """Search for a function that passes ``examples``; returns the ranking (``.best.program.code``).
+
+    ``examples`` are doctest strings, ``'f(1) == 2'`` assertions or ``(call, expected repr)`` pairs;
+    ``budget`` takes ``calls``, ``tokens``, ``cost_usd`` and ``seconds``."""
+    parsed = _examples(examples)
+    if not parsed:
+        raise ValueError("develop needs at least one example")
+    if name is None:
+        match = re.search(r"([A-Za-z_]\w*)\s*\(", parsed[0].source.replace("assert", "", 1))
+        if not match:
+            raise ValueError("cannot tell the function's name from the examples; pass name=...")
+        name = match.group(1)
+    layer = {"strategy": strategy, "budget": budget, **({"model": model} if model else {}),
+             **({"apiBase": api_base} if api_base else {})}
+    merged, problems = load_settings(settings or {}, layer)
+    if problems:
+        raise ValueError("; ".join(problems))
+    problem = Problem(language=language, name=name, signature=signature, description=description.strip(),
+                      examples=parsed, is_stub=True)
+    return asyncio.run(develop_problem(problem, merged))

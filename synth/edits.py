@@ -1,0 +1,92 @@
+"""Put a new implementation into a Python file's text: replace exactly the body, keep decorators, signature
+and docstring, and add the imports the new code needs at the top once."""
+from __future__ import annotations
+
+import ast
+import textwrap
+
+
+class EditError(Exception):
+    """The new code or the file cannot be combined (not Python, or the function is gone)."""
+
+
+def _find(tree: ast.AST, qualname: str):
+    node = tree
+    for part in qualname.split("."):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and child.name == part:
+                node = child
+                break
+        else:
+            return None
+    return node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
+def _body_statements(func) -> list[ast.stmt]:
+    body = list(func.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(
+        body[0].value.value, str
+    ):
+        body = body[1:]
+    return body
+
+
+def _imports(tree: ast.Module, source: str) -> list[str]:
+    return [ast.get_source_segment(source, n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+
+
+def replace_body(text: str, name: str, new_code: str) -> str:
+    """``text`` with the body of function ``name`` (qualified for methods) taken from ``new_code``."""
+    try:
+        old_tree = ast.parse(text)
+        new_tree = ast.parse(textwrap.dedent(new_code))
+    except SyntaxError as exc:
+        raise EditError(f"cannot parse: {exc.msg} (line {exc.lineno})") from None
+    new_code = textwrap.dedent(new_code)
+    short = name.rsplit(".", 1)[-1]
+    old = _find(old_tree, name)
+    new = _find(new_tree, short) or _find(new_tree, name)
+    if old is None:
+        raise EditError(f"function {name} is no longer in the file")
+    if new is None:
+        raise EditError(f"the new code does not define {short}")
+    new_body = _body_statements(new)
+    if not new_body:
+        raise EditError(f"the new code for {short} has an empty body")
+    lines = text.splitlines(keepends=True)
+    old_body = _body_statements(old)
+    indent = " " * (old.body[0].col_offset if old.body else old.col_offset + 4)
+    new_lines = new_code.splitlines()
+    start = new_body[0].lineno - 1
+    chunk = textwrap.dedent("\n".join(new_lines[start:new_body[-1].end_lineno]))
+    body_text = textwrap.indent(chunk, indent, lambda line: True).rstrip() + "\n"
+    body_text = "\n".join(l if l.strip() else "" for l in body_text.split("\n"))
+    if old_body:
+        first, last = old_body[0].lineno - 1, old_body[-1].end_lineno
+    else:  # a docstring-only stub: the body goes right after the docstring
+        first = last = old.body[0].end_lineno
+    out = lines[:first] + [body_text] + lines[last:]
+    return _add_imports("".join(out), [i for i in _imports(new_tree, new_code) if i])
+
+
+def _add_imports(text: str, imports: list[str]) -> str:
+    tree = ast.parse(text)
+    have = {ast.dump(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))}
+    missing = []
+    for statement in imports:
+        node = ast.parse(statement).body[0]
+        if ast.dump(node) not in have and statement not in missing:
+            missing.append(statement)
+    if not missing:
+        return text
+    # after the module docstring, __future__ imports and existing imports, so they stay one block
+    after = 0
+    for i, node in enumerate(tree.body):
+        is_doc = i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if is_doc or isinstance(node, (ast.Import, ast.ImportFrom)):
+            after = node.end_lineno
+        else:
+            break
+    lines = text.splitlines(keepends=True)
+    block = "".join(m + "\n" for m in missing)
+    return "".join(lines[:after]) + block + "".join(lines[after:])

@@ -1,0 +1,130 @@
+"""The steps every strategy shares: draft, judge, instruct, repair, rank; and the search state they act on."""
+from __future__ import annotations
+
+import random
+from typing import Sequence
+
+from seidr.runners.problem import Problem
+from seidr.runners.program import Program
+from seidr.synth.events import Events
+from seidr.synth.ranking import Candidate, Ranking, broke_anchor, rank, select
+
+
+class Stop(Exception):
+    """The search must end now; ``reason`` is the one line the user sees."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Search:
+    """One search over one problem: the judged pool (by program id), the budget, the events."""
+
+    def __init__(self, problem: Problem, model, runner, budget, events: Events | None, settings):
+        self.problem, self.model, self.runner, self.budget = problem, model, runner, budget
+        self.events = events or Events()
+        self.settings = settings
+        self.search = settings.search
+        self.pool: dict[str, Candidate] = {}
+        self.rng = random.Random(0)
+        self.limits = settings.limits.to_limits()
+
+    # -- model steps --------------------------------------------------------------------------------
+    async def _sample(self, step: str, n: int, temperature: float | None, salt: str = "", **fields):
+        from seidr.synth.budget import BudgetExhausted
+        from seidr.synth.models import ModelError
+        from seidr.synth.prompting import render
+
+        self.events.emit("stage", stage=step)
+        messages = render(step, self.problem, **fields)
+        try:
+            if self.budget is not None:
+                self.budget.check()
+            completions = await self.model.sample(messages, n, temperature=temperature, budget=self.budget, salt=salt)
+        except BudgetExhausted as exc:
+            raise Stop(f"budget spent: {getattr(exc, 'reason', exc)}") from None
+        except ModelError as exc:
+            raise Stop(f"model error: {exc}") from None
+        if self.budget is not None:
+            self.events.emit("spent", fraction=self.budget.fraction(), summary=self.budget.summary())
+        return completions
+
+    def _programs(self, completions, origin: str, parent: Candidate | None) -> list[Program]:
+        from seidr.synth.replies import parse_reply
+
+        out = []
+        for c in completions:
+            reply = parse_reply(c.text, self.problem)
+            if reply.code:
+                out.append(Program(
+                    reply.code, origin=origin, parent=parent.program.id if parent else None, prompt=origin,
+                    model=c.model, tokens=c.tokens_in + c.tokens_out, cost=c.cost,
+                ))
+        return out
+
+    async def draft(self, n: int, salt: str = "") -> list[Program]:
+        completions = await self._sample("draft", n, self.search.temperature, salt=salt)
+        programs = self._programs(completions, "draft", None)
+        self.events.emit("drafted", origin="draft", count=len(programs))
+        return programs
+
+    def instruct_static(self, parent: Candidate) -> str:
+        """The fixed instruction of the SEIDR paper, filled with the first failure."""
+        return f"The code above is wrong: {parent.explain()}. Fix it so every example passes."
+
+    async def instruct(self, parent: Candidate, n: int) -> list[str]:
+        if self.search.instruct == "static":
+            return [self.instruct_static(parent)]
+        completions = await self._sample(
+            "explain", n, self.search.temperature, salt=parent.program.id,
+            code=parent.program.code, feedback=parent.explain(),
+        )
+        return [c.text.strip() for c in completions if c.text.strip()] or [self.instruct_static(parent)]
+
+    async def repair(self, parent: Candidate, instruction: str, n: int, salt: str = "") -> list[Program]:
+        completions = await self._sample(
+            "repair", n, self.search.temperature, salt=parent.program.id + salt,
+            code=parent.program.code, feedback=parent.explain(), instruction=instruction,
+        )
+        programs = self._programs(completions, "repair", parent)
+        self.events.emit("drafted", origin="repair", parent=parent.program.id, count=len(programs))
+        return programs
+
+    # -- execution ----------------------------------------------------------------------------------
+    async def judge(self, programs: Sequence[Program]) -> list[Candidate]:
+        """Judge programs not seen before (same code, same verdict); returns a candidate per program."""
+        fresh = list({p.id: p for p in programs if p.id not in self.pool}.values())
+        if fresh:
+            self.events.emit("stage", stage="judge")
+            verdicts = await self.runner.judge(self.problem, fresh, limits=self.limits)
+            for program, verdict in zip(fresh, verdicts):
+                parent = self.pool.get(program.parent) if program.parent else None
+                self.pool[program.id] = Candidate(
+                    program, verdict, broke_anchor(verdict, parent.verdict if parent else None)
+                )
+            self.events.emit("judged", count=len(fresh), passed=sum(v.passed for v in verdicts))
+            best = self.best()
+            if best is not None:
+                self.events.emit(
+                    "best", program=best.program.id, passed=best.verdict.n_passed, total=best.verdict.n_total,
+                    score=round(best.score, 4), explanation=best.explain(),
+                )
+        return [self.pool[p.id] for p in programs]
+
+    # -- ranking ------------------------------------------------------------------------------------
+    def best(self) -> Candidate | None:
+        ranked = rank(list(self.pool.values()))
+        return ranked[0] if ranked else None
+
+    def select(self, candidates: list[Candidate], k: int) -> list[Candidate]:
+        return select(candidates, k, self.search.ranking, self.rng)
+
+    def solved(self) -> bool:
+        return sum(c.passed for c in self.pool.values()) >= self.search.keep
+
+    def result(self, reason: str) -> Ranking:
+        spend = self.budget.summary() if self.budget is not None else {}
+        ranking = Ranking(rank(list(self.pool.values())), reason, spend if isinstance(spend, dict) else {"summary": spend})
+        self.events.emit("done", reason=reason, solved=ranking.solved, judged=len(self.pool))
+        return ranking
