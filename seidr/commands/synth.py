@@ -1,0 +1,165 @@
+"""``seidr synth FILE[::FUNCTION]``: search for bodies of stubs and failing functions; print a diff or write it."""
+from __future__ import annotations
+
+import argparse
+
+HELP = "synthesize or repair functions from their examples; prints a unified diff (--write applies it)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", metavar="FILE[::FUNCTION]", help="a source file, optionally one function in it")
+    parser.add_argument("--write", action="store_true", help="apply the result in place (only if the file is unchanged)")
+    parser.add_argument("--model", help="a litellm model name, e.g. openai/gpt-4o-mini")
+    parser.add_argument("--api-base", help="an OpenAI-compatible base URL")
+    parser.add_argument("--strategy", help="seidr (default), best-of-n, mbr, refine or treefinement")
+    parser.add_argument("--calls", type=int, help="budget: model calls per function")
+    parser.add_argument("--seconds", type=float, help="budget: seconds per function")
+    parser.add_argument("--cost", type=float, help="budget: US dollars per function")
+    parser.add_argument("--no-cache", action="store_true", help="ask the model again even for cached prompts")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _settings(args, path: str):
+    from seidr.cli import UsageError
+    from seidr.synth.settings import load_settings, read_config_file
+
+    file_layer, problems = read_config_file(path)
+    budget = {k: v for k, v in (("calls", args.calls), ("seconds", args.seconds), ("costUsd", args.cost)) if v is not None}
+    flags = {k: v for k, v in (("model", args.model), ("apiBase", args.api_base), ("strategy", args.strategy)) if v}
+    if budget:
+        flags["budget"] = budget
+    if args.no_cache:
+        flags["cache"] = False
+    settings, bad = load_settings(file_layer, flags)
+    flag_keys = ("seidr.model", "seidr.apiBase", "seidr.strategy", "seidr.budget")
+    for message in problems + bad:
+        if any(message.startswith(k) for k in flag_keys) and any(v is not None for v in flags.values()):
+            raise UsageError(message)
+    if not settings.model:
+        raise UsageError("no model configured; pass --model (e.g. openai/gpt-4o-mini) or set [tool.seidr] model")
+    return settings
+
+
+async def _targets(problems, runner, settings):
+    """Stubs, and functions whose current code fails one of its examples."""
+    from seidr.runners.program import Program
+
+    targets, checked = [], []
+    for problem in problems:
+        if not problem.checked_examples():
+            continue
+        (targets if problem.is_stub else checked).append(problem)
+    if checked:
+        limits = settings.limits.to_limits()
+        for problem in checked:
+            [verdict] = await runner.judge(problem, [Program(problem.code)], limits=limits)
+            if not verdict.passed:
+                targets.append(problem)
+    return sorted(targets, key=lambda p: p.line)
+
+
+async def _synth(args, path, name, text, settings) -> tuple[str, list]:
+    import sys
+
+    from seidr.cli import UsageError
+    from seidr.runners.runner import UnsupportedLanguage, get_runner
+    from seidr.synth.develop import ConfigError, develop_problem
+    from seidr.synth.edits import EditError, replace_body
+    from seidr.synth.events import Events, ProgressBar, TraceWriter
+    from seidr.synth.extract import extract
+
+    extraction = extract(text, path)
+    if name:
+        problem = extraction.find(name)
+        if problem is None:
+            raise UsageError(f"no function {name} in {path}; check the name after '::'")
+        if not problem.checked_examples():
+            raise UsageError(f"{name} in {path} has no examples to synthesize from; add a doctest")
+    try:
+        runner = get_runner(extraction.language)
+    except UnsupportedLanguage as exc:
+        raise UsageError(str(exc)) from None
+    trace = TraceWriter(settings.cache_folder())
+    results = []
+    try:
+        targets = [problem] if name else await _targets(extraction.problems, runner, settings)
+        new_text = text
+        for problem in targets:
+            sinks = [trace]
+            bar = None if args.no_progress or not sys.stderr.isatty() else ProgressBar(problem.name)
+            if bar:
+                sinks.append(bar)
+            events = Events(sinks)
+            events.emit("stage", stage="function", function=problem.name)
+            try:
+                if bar:
+                    with bar:
+                        ranking = await develop_problem(problem, settings, events, runner=runner)
+                else:
+                    ranking = await develop_problem(problem, settings, events, runner=runner)
+            except ConfigError as exc:
+                raise UsageError(str(exc)) from None
+            results.append((problem, ranking))
+            if ranking.solved:
+                try:
+                    new_text = replace_body(new_text, problem.name, ranking.best.program.code)
+                except EditError as exc:
+                    print(f"seidr synth: {problem.name}: {exc}", file=sys.stderr)
+    finally:
+        trace.close()
+        await runner.close()
+    print(f"trace: {trace.run_id}", file=sys.stderr)
+    return new_text, results
+
+
+def _write_atomic(path: str, text: str) -> None:
+    import os
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".seidr-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+    import difflib
+    import os
+    import sys
+
+    from seidr.cli import UsageError
+
+    path, _, name = args.target.partition("::")
+    if not os.path.isfile(path):
+        raise UsageError(f"{path}: no such file")
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read ({exc})") from None
+    settings = _settings(args, path)
+    new_text, results = asyncio.run(_synth(args, path, name or None, text, settings))
+    if not results:
+        print(f"{path}: nothing to do; every function with examples passes them", file=sys.stderr)
+        return 0
+    for problem, ranking in results:
+        state = "solved" if ranking.solved else f"not solved ({ranking.reason})"
+        best = f"; best: {ranking.best.explain()}" if ranking.best and not ranking.solved else ""
+        print(f"{problem.name}: {state}{best}", file=sys.stderr)
+    sys.stdout.writelines(difflib.unified_diff(
+        text.splitlines(keepends=True), new_text.splitlines(keepends=True), f"a/{path}", f"b/{path}"))
+    if args.write and new_text != text:
+        with open(path, encoding="utf-8", newline="") as fh:
+            if fh.read() != text:
+                print(f"seidr synth: {path} changed while seidr was working; not written (run again)", file=sys.stderr)
+                return 1
+        _write_atomic(path, new_text)
+    return 0 if all(r.solved for _, r in results) else 1
