@@ -38,6 +38,7 @@ class Search:
 
         self.events.emit("stage", stage=step)
         messages = render(step, self.problem, **fields)
+        self.events.emit("stage", stage="prompt", step=step, n=n, messages=messages)
         try:
             if self.budget is not None:
                 self.budget.check()
@@ -49,6 +50,13 @@ class Search:
         if self.budget is not None:
             self.events.emit("spent", fraction=self.budget.fraction(), summary=self.budget.summary())
         return completions
+
+    def _report(self, programs: list[Program], completions, **data) -> None:
+        self.events.emit(
+            "drafted", count=len(programs), replies=[c.text for c in completions],
+            programs=[{"id": p.id, "origin": p.origin, "parent": p.parent, "code": p.code, "tokens": p.tokens,
+                       "cost": p.cost} for p in programs], **data,
+        )
 
     def _programs(self, completions, origin: str, parent: Candidate | None) -> list[Program]:
         from seidr.synth.replies import parse_reply
@@ -66,12 +74,20 @@ class Search:
     async def draft(self, n: int, salt: str = "") -> list[Program]:
         completions = await self._sample("draft", n, self.search.temperature, salt=salt)
         programs = self._programs(completions, "draft", None)
-        self.events.emit("drafted", origin="draft", count=len(programs))
+        self._report(programs, completions, origin="draft")
         return programs
 
     def instruct_static(self, parent: Candidate) -> str:
-        """The fixed instruction of the SEIDR paper, filled with the first failure."""
-        return f"The code above is wrong: {parent.explain()}. Fix it so every example passes."
+        """SEIDR's fixed template, filled with the first failure or the error text."""
+        v = parent.verdict
+        if v.error or not v.failures:
+            return f"The code above fails with this error: {(v.error or v.output or 'unknown error').strip()}. Fix it."
+        r = v.failures[0]
+        if r.outcome.value == "failed":
+            said = (r.actual or "").strip() or "nothing"
+            return (f"For {r.example.describe()} the code must return {(r.expected or '').strip()}, "
+                    f"but it returns {said}. Fix the code so every example passes.")
+        return f"For {r.example.describe()} the code fails: {r.summary()}. Fix the code so every example passes."
 
     async def instruct(self, parent: Candidate, n: int) -> list[str]:
         if self.search.instruct == "static":
@@ -88,7 +104,7 @@ class Search:
             code=parent.program.code, feedback=parent.explain(), instruction=instruction,
         )
         programs = self._programs(completions, "repair", parent)
-        self.events.emit("drafted", origin="repair", parent=parent.program.id, count=len(programs))
+        self._report(programs, completions, origin="repair", parent=parent.program.id, instruction=instruction)
         return programs
 
     # -- execution ----------------------------------------------------------------------------------
@@ -103,7 +119,9 @@ class Search:
                 self.pool[program.id] = Candidate(
                     program, verdict, broke_anchor(verdict, parent.verdict if parent else None)
                 )
-            self.events.emit("judged", count=len(fresh), passed=sum(v.passed for v in verdicts))
+            self.events.emit("judged", count=len(fresh), passed=sum(v.passed for v in verdicts), verdicts=[
+                {"id": p.id, "passed": v.passed, "score": round(v.score, 4), "seconds": round(v.seconds, 3),
+                 "explanation": self.pool[p.id].explain()} for p, v in zip(fresh, verdicts)])
             best = self.best()
             if best is not None:
                 self.events.emit(
