@@ -65,7 +65,16 @@ def replace_body(text: str, name: str, new_code: str) -> str:
         first, last = old_body[0].lineno - 1, old_body[-1].end_lineno
     else:  # a docstring-only stub: the body goes right after the docstring
         first = last = old.body[0].end_lineno
-    out = lines[:first] + [body_text] + lines[last:]
+    # helpers the new code defines and the file lacks go right above the function, at its indentation
+    have = {n.name for n in ast.walk(old_tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    helpers = [
+        ast.get_source_segment(new_code, n) for n in new_tree.body
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not new and n.name not in have
+    ]
+    top = (old.decorator_list[0].lineno if old.decorator_list else old.lineno) - 1
+    pad = " " * old.col_offset
+    helper_text = "".join(textwrap.indent(h, pad, lambda line: True) + "\n\n\n" for h in helpers if h)
+    out = lines[:top] + [helper_text] + lines[top:first] + [body_text] + lines[last:]
     return _add_imports("".join(out), [i for i in _imports(new_tree, new_code) if i])
 
 

@@ -43,3 +43,12 @@ def test_a_docstring_only_stub_gets_its_body_after_the_docstring():
 def test_code_that_does_not_define_the_function_is_refused_with_a_reason():
     with pytest.raises(EditError, match="does not define double"):
         replace_body(SOURCE, "Stack.double", "def triple(x):\n    return 3 * x\n")
+
+
+def test_helpers_the_new_code_needs_are_added_above_the_function_once():
+    src = "def f(x):\n    ...\n"
+    out = replace_body(src, "f", "def square(y):\n    return y * y\n\ndef f(x):\n    return square(x) + 1\n")
+    assert out == "def square(y):\n    return y * y\n\n\ndef f(x):\n    return square(x) + 1\n"
+    namespace: dict = {}
+    exec(out, namespace)
+    assert namespace["f"](3) == 10
