@@ -51,8 +51,9 @@ async def develop_problem(problem: Problem, settings: Settings, events: Events |
         found = await _enumerate_first(problem, settings, runner, events)
         if found is not None:
             return found
-        from seidr.synth.budget import Budget
+        from seidr.synth.fallbacks import part
 
+        Budget = part("Budget")
         if model is None:
             from seidr.synth.models import Model
 

@@ -7,6 +7,7 @@ from typing import Sequence
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 from seidr.synth.events import Events
+from seidr.synth.fallbacks import part
 from seidr.synth.ranking import Candidate, Ranking, broke_anchor, rank, select
 
 
@@ -32,10 +33,7 @@ class Search:
 
     # -- model steps --------------------------------------------------------------------------------
     async def _sample(self, step: str, n: int, temperature: float | None, salt: str = "", **fields):
-        from seidr.synth.budget import BudgetExhausted
-        from seidr.synth.models import ModelError
-        from seidr.synth.prompting import render
-
+        BudgetExhausted, ModelError, render = part("BudgetExhausted"), part("ModelError"), part("render")
         self.events.emit("stage", stage=step)
         messages = render(step, self.problem, **fields)
         self.events.emit("stage", stage="prompt", step=step, n=n, messages=messages)
@@ -59,8 +57,7 @@ class Search:
         )
 
     def _programs(self, completions, origin: str, parent: Candidate | None) -> list[Program]:
-        from seidr.synth.replies import parse_reply
-
+        parse_reply = part("parse_reply")
         out = []
         for c in completions:
             reply = parse_reply(c.text, self.problem)
