@@ -34,10 +34,23 @@ async def _enumerate_first(problem: Problem, settings: Settings, runner, events:
     return ranking if ranking is not None and ranking.solved else None
 
 
+def runner_for(language: str):
+    """The language's runner; for Python, the stopgap judge while ``seidr.runners.python`` is absent."""
+    from seidr.runners.runner import get_runner
+
+    try:
+        return get_runner(language)
+    except ModuleNotFoundError as exc:
+        if language != "python" or exc.name != "seidr.runners.python":
+            raise ConfigError(f"the {language} runner is not installed ({exc.name})") from None
+        from seidr.synth.fallback_runner import FallbackPythonRunner
+
+        return FallbackPythonRunner()
+
+
 async def develop_problem(problem: Problem, settings: Settings, events: Events | None = None, runner=None,
                           model=None) -> Ranking:
     """Search for programs that pass ``problem``'s examples, with the strategy, model and budget of ``settings``."""
-    from seidr.runners.runner import get_runner
     from seidr.synth.strategies import get_strategy
 
     events = events or Events()
@@ -46,7 +59,7 @@ async def develop_problem(problem: Problem, settings: Settings, events: Events |
     strategy = get_strategy(settings.strategy)
     owned = runner is None
     if owned:
-        runner = get_runner(problem.language)
+        runner = runner_for(problem.language)
     try:
         found = await _enumerate_first(problem, settings, runner, events)
         if found is not None:
@@ -55,9 +68,7 @@ async def develop_problem(problem: Problem, settings: Settings, events: Events |
 
         Budget = part("Budget")
         if model is None:
-            from seidr.synth.models import Model
-
-            model = Model.from_settings(settings)
+            model = part("Model").from_settings(settings)
         budget = Budget.from_settings(settings.budget)
         return await strategy(problem, model, runner, budget, events, settings)
     finally:

@@ -11,7 +11,7 @@ from string import Template
 
 _REAL = {
     "Budget": "budget", "BudgetExhausted": "budget", "Completion": "models", "ModelError": "models",
-    "render": "prompting", "parse_reply": "replies",
+    "render": "prompting", "parse_reply": "replies", "Model": "models",
 }
 
 
@@ -117,3 +117,42 @@ def parse_reply(text: str, problem) -> Reply:
         if re.search(rf"^\s*(async\s+)?def\s+{name}\s*\(", block, re.M):
             return Reply(block.strip() + "\n")
     return Reply(None, f"the reply defines no function {problem.short_name}")
+
+
+class Model:
+    """litellm ``acompletion`` with ``n`` in one request; no cache and no retries (the real module adds them)."""
+
+    def __init__(self, name, *, api_base=None, api_key=None, temperature=0.8, max_tokens=1024, timeout=120.0, **_):
+        self.name, self.api_base, self.api_key = name, api_base, api_key
+        self.temperature, self.max_tokens, self.timeout = temperature, max_tokens, timeout
+
+    @classmethod
+    def from_settings(cls, settings):
+        return cls(settings.model, api_base=settings.api_base, temperature=settings.search.temperature,
+                   max_tokens=settings.max_tokens, timeout=settings.request_timeout)
+
+    async def sample(self, messages, n=1, *, temperature=None, budget=None, salt=""):
+        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "true")
+        import litellm
+
+        if budget is not None:
+            budget.check()
+        try:
+            response = await litellm.acompletion(
+                model=self.name, messages=messages, n=n, api_base=self.api_base, api_key=self.api_key,
+                temperature=self.temperature if temperature is None else temperature,
+                max_tokens=self.max_tokens, timeout=self.timeout,
+            )
+        except Exception as exc:  # litellm maps every provider failure to its own exception types
+            raise ModelError(f"{self.name}: {str(exc).splitlines()[0][:200]}") from None
+        usage = getattr(response, "usage", None)
+        tokens_in = getattr(usage, "prompt_tokens", 0) or 0
+        tokens_out = getattr(usage, "completion_tokens", 0) or 0
+        try:
+            cost = float(litellm.completion_cost(completion_response=response) or 0.0)
+        except Exception:  # unknown price: count tokens only
+            cost = 0.0
+        if budget is not None:
+            budget.charge(calls=1, tokens=tokens_in + tokens_out, cost=cost)
+        return [Completion(c.message.content or "", self.name, tokens_in, tokens_out, cost, False, i)
+                for i, c in enumerate(response.choices)]
