@@ -62,11 +62,11 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
     import sys
 
     from seidr.cli import UsageError
-    from seidr.runners.runner import UnsupportedLanguage, get_runner
-    from seidr.synth.develop import ConfigError, develop_problem
+    from seidr.runners.runner import UnsupportedLanguage
+    from seidr.synth.develop import ConfigError, develop_problem, runner_for
     from seidr.synth.edits import EditError, replace_body
     from seidr.synth.events import Events, ProgressBar, TraceWriter
-    from seidr.synth.extract import extract
+    from seidr.synth.fallback_extract import extract
 
     extraction = extract(text, path)
     if name:
@@ -76,8 +76,8 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
         if not problem.checked_examples():
             raise UsageError(f"{name} in {path} has no examples to synthesize from; add a doctest")
     try:
-        runner = get_runner(extraction.language)
-    except UnsupportedLanguage as exc:
+        runner = runner_for(extraction.language)
+    except (UnsupportedLanguage, ConfigError) as exc:
         raise UsageError(str(exc)) from None
     trace = TraceWriter(settings.cache_folder())
     results = []
