@@ -2,6 +2,7 @@
 per program (the sandbox's limits), all of its examples in it, results read after a per-run nonce."""
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import secrets
@@ -20,7 +21,8 @@ class FallbackPythonRunner:
     async def judge(self, problem, programs, *, hidden=False, limits: Limits | None = None):
         limits = limits or Limits()
         examples = problem.hidden_tests if hidden else problem.checked_examples()
-        return [await self._one(problem, program, examples, limits) for program in programs]
+        # one process per program, all at once: the sandbox's limits bound each of them
+        return list(await asyncio.gather(*(self._one(problem, p, examples, limits) for p in programs)))
 
     async def _one(self, problem, program, examples, limits) -> Verdict:
         nonce = secrets.token_hex(16)
