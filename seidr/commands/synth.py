@@ -69,6 +69,9 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
     from seidr.synth.fallback_extract import extract
 
     extraction = extract(text, path)
+    errors = [m for m in extraction.messages if m.severity == "error"]
+    if errors and not extraction.problems:
+        raise UsageError(f"{path}:{errors[0].line + 1}: {errors[0].message}; fix the file first")
     if name:
         problem = extraction.find(name)
         if problem is None:
