@@ -132,3 +132,17 @@ async def test_a_model_error_stops_the_search_with_its_one_line_reason():
     ranking, _ = await search("seidr", ScriptedModel(part("ModelError")("provider refused the API key")))
     assert not ranking.solved and ranking.candidates == []
     assert ranking.reason == "model error: provider refused the API key"
+
+
+async def test_a_model_written_bug_summary_is_the_instruction_for_the_repair():
+    model = ScriptedModel([WRONG, WRONG], ["The function forgets to add one."], [RIGHT])
+    ranking, _ = await search("seidr", model, instruct="model")
+    assert ranking.solved and len(model.requests) == 3
+    assert "forgets to add one" in str(model.requests[2])
+
+
+async def test_keep_collects_several_passing_programs_and_ranks_the_simpler_first():
+    longer = "```python\ndef inc(x):\n    y = x\n    return y + 1\n```"
+    ranking, _ = await search("seidr", ScriptedModel([longer, WRONG], [RIGHT]), keep=2)
+    assert [c.passed for c in ranking.candidates] == [True, True, False]
+    assert "return x + 1" in ranking.best.program.code
