@@ -143,6 +143,9 @@ class Model:
                 temperature=self.temperature if temperature is None else temperature,
                 max_tokens=self.max_tokens, timeout=self.timeout,
             )
+        except litellm.AuthenticationError:
+            key = f"{self.name.split('/', 1)[0].upper()}_API_KEY"
+            raise ModelError(f"the model rejected the API key for {self.name}: set {key}") from None
         except Exception as exc:  # litellm maps every provider failure to its own exception types
             raise ModelError(f"{self.name}: {str(exc).splitlines()[0][:200]}") from None
         usage = getattr(response, "usage", None)

@@ -44,6 +44,8 @@ class Ranking:
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
     spend: dict = field(default_factory=dict)
+    # program id -> how many candidates behaved the same on extra inputs (mbr only)
+    agreement: dict = field(default_factory=dict)
 
     @property
     def best(self) -> Candidate | None:

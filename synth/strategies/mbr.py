@@ -55,6 +55,7 @@ async def search(problem, model, runner, budget, events, settings):
             return (not c.passed, -c.score, -counts.get(votes.get(c.program.id), 0), simplicity(c.program))
 
         ranking.candidates = sorted(ranking.candidates, key=key)
+        ranking.agreement = {c.program.id: counts.get(votes.get(c.program.id), 0) for c in ranking.candidates}
     else:
         ranking.candidates = rank(ranking.candidates)
     return ranking

@@ -1,4 +1,4 @@
-"""The Python judge develop() uses (the stopgap while the real runner is absent) never takes a program's word for a pass."""
+"""The Python judge develop() uses never takes a program's word for a pass (stopgap or real runner)."""
 from __future__ import annotations
 
 import pytest

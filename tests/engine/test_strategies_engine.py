@@ -117,6 +117,7 @@ async def test_mbr_picks_the_majority_behaviour_on_extra_inputs():
     ranking, _ = await search("mbr", model, drafts=3)
     assert all(c.passed for c in ranking.candidates)
     assert "x + 1" in ranking.best.program.code  # the shorter majority program, not the overfit one
+    assert sorted(ranking.agreement.values()) == [1, 2, 2]
 
 
 async def test_an_exhausted_budget_returns_the_best_partial_program_with_the_reason():
