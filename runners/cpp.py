@@ -1,0 +1,98 @@
+"""The C++ judge: one harness binary per program (g++ -std=c++17 -O0, precompiled standard header), each
+example run in its own confined process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+from importlib import resources
+from typing import Sequence
+
+from seidr.runners.example import Example
+from seidr.runners.native import NativeRunner, cache_root
+from seidr.runners.problem import Problem
+from seidr.runners.program import Program
+
+PROGRAM_MARK = "/* seidr:program */"  # where the extractor left the function's place in the context
+_PCH_LOCK = asyncio.Lock()
+
+
+def _header_text() -> str:
+    return resources.files("seidr.runners").joinpath("harness/seidr_cpp.hpp").read_text()
+
+
+class CppRunner(NativeRunner):
+    language = "cpp"
+    suffix = ".cpp"
+
+    def __init__(self, limits=None, cache: bool = True, compiler: str | None = None, opt: str = "-O0",
+                 **options) -> None:
+        from seidr.runners.limits import Limits
+        super().__init__(limits or Limits(), cache, **options)
+        self.compiler = compiler or shutil.which("g++") or "g++"
+        self.opt = opt
+        self._pch = os.path.join(cache_root(), "cpp", "pch-" + opt.strip("-"), "seidr_std.h")
+
+    def compile_argv(self, source: str, binary: str) -> list[str]:
+        return [self.compiler, "-std=c++17", self.opt, "-w", "-include", self._pch, source, "-o", binary]
+
+    async def prepare(self) -> None:
+        async with _PCH_LOCK:
+            if os.path.exists(self._pch):
+                return
+            os.makedirs(os.path.dirname(self._pch), exist_ok=True)
+            tmp = self._pch + f".{os.getpid()}.h"
+            with open(tmp, "w") as fh:
+                fh.write("#include <bits/stdc++.h>\n")
+            proc = await asyncio.create_subprocess_exec(
+                self.compiler, "-std=c++17", self.opt, "-w", "-x", "c++-header", tmp, "-o", self._pch + ".gch",
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+            await proc.wait()
+            os.replace(tmp, self._pch)  # without a .gch the header still works, only slower
+
+    def harness(self, problem: Problem, program: Program, examples: Sequence[Example]) -> tuple[str, int]:
+        name = os.path.basename(problem.path or "program.cpp")
+        first = problem.code_span.start_line + 1 if problem.code_span else 1
+        context = problem.context or ""
+        if PROGRAM_MARK in context:
+            before, after = context.split(PROGRAM_MARK, 1)
+        else:
+            before, after = context, ""
+        after_first = first + (problem.code_span.end_line - problem.code_span.start_line if problem.code_span else 0)
+        parts = [
+            "#define main seidr_user_main",
+            f'#line 1 "{name}"',
+            before,
+            f'#line {first} "{name}"',
+            program.code,
+            f'#line {after_first} "{name}"',
+            after.split("\n", 1)[1] if "\n" in after else after,
+            "#undef main",
+            '#line 1 "seidr-harness"',
+            _header_text(),
+            "int main(int argc, char** argv) {",
+            "  seidr_harness::begin();",
+            "  int index = argc > 1 ? std::atoi(argv[1]) : -1;",
+            "  switch (index) {",
+        ]
+        for i, e in enumerate(examples):
+            if e.kind == "io":
+                body = ("try { seidr_user_main(); seidr_harness::report(%d, \"ran\", \"\"); }"
+                        " catch (const std::exception& e) { seidr_harness::report(%d, \"raised\", e.what()); }"
+                        % (i, i))
+            elif e.kind == "expr":
+                body = (f"seidr_harness::expr_case({i}, [&]() {{ return ({e.source}); }},"
+                        f" [&]() {{ return ({e.expected}); }});")
+            else:
+                body = f'seidr_harness::report({i}, "raised", "seidr cannot run a {e.kind} example in C++");'
+            # errors in an example's own expression point at its line in the doc comment
+            parts.append(f'#line {e.line + 1} "{name}"')
+            parts.append(f"  case {i}: {{ {body} break; }}")
+        parts += ["  }", "  return 0;", "}", ""]
+        return "\n".join(parts), 0
+
+    def map_errors(self, output: str, problem: Problem, offset: int) -> str:
+        # #line directives already put the document's own lines in g++'s messages
+        return re.sub(r"In function 'int main\(int, char\*\*\)':\n", "", output)
