@@ -131,6 +131,8 @@ class NativeRunner:
             return ExampleResult(example, Outcome.TIMEOUT, example.expected,
                                  message=f"timed out after {limits.example_seconds:g} s", output=printed[-2000:])
         done = [ln for ln in lines if len(ln) >= 3 and ln[1] == str(index)]
+        if not done and example.kind == "io" and proc.returncode == 0:
+            done = [[nonce, str(index), "ran", ""]]  # a whole program may end itself with exit(0)
         if not done:
             err = proc.stderr.decode(errors="replace").strip()
             why = (f"crashed with signal {proc.signal}" if proc.signal else
@@ -145,6 +147,11 @@ class NativeRunner:
             ok = status == "ran" and printed.rstrip() == (example.expected or "").rstrip()
         else:
             ok = status == "ok"
+        if status == "panicked" and example.kind == "assert" and (actual or "").startswith("assertion"):
+            return ExampleResult(example, Outcome.FAILED, example.source, actual, output=printed[-2000:])
+        if status == "panicked":
+            return ExampleResult(example, Outcome.ERROR, example.expected, message=f"panicked: {actual}",
+                                 output=printed[-2000:])
         if status == "raised":
             return ExampleResult(example, Outcome.ERROR, example.expected, actual=None,
                                  message=f"threw {actual}", output=printed[-2000:])

@@ -1,0 +1,63 @@
+"""The Rust judge: one crate per program built with rustc --edition 2021, each example run in its own
+confined process; panics are reported against the example that raised them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from importlib import resources
+from typing import Sequence
+
+from seidr.runners.example import Example
+from seidr.runners.limits import Limits
+from seidr.runners.native import NativeRunner, remap_lines
+from seidr.runners.problem import Problem
+from seidr.runners.program import Program
+
+PROGRAM_MARK = "/* seidr:program */"
+_MAIN = re.compile(r"\bfn\s+main\s*\(")
+
+
+def _helpers() -> str:
+    return resources.files("seidr.runners").joinpath("harness/seidr_rust.rs").read_text()
+
+
+class RustRunner(NativeRunner):
+    language = "rust"
+    suffix = ".rs"
+
+    def __init__(self, limits: Limits | None = None, cache: bool = True, compiler: str | None = None,
+                 **options) -> None:
+        super().__init__(limits or Limits(), cache, **options)
+        self.compiler = compiler or shutil.which("rustc") or "rustc"
+
+    def compile_argv(self, source: str, binary: str) -> list[str]:
+        return [self.compiler, "--edition", "2021", "-C", "opt-level=0", "-A", "warnings", source, "-o", binary]
+
+    def harness(self, problem: Problem, program: Program, examples: Sequence[Example]) -> tuple[str, int]:
+        context = problem.context or ""
+        before, after = context.split(PROGRAM_MARK, 1) if PROGRAM_MARK in context else (context + "\n", "")
+        code = _MAIN.sub("fn seidr_user_main(", program.code)
+        # the allow sits on the first line so the document's lines stay the crate's lines
+        parts = ["#![allow(warnings)] " + _MAIN.sub("fn seidr_user_main(", before) + code
+                 + _MAIN.sub("fn seidr_user_main(", after), _helpers(), "fn main() {",
+                 "    let index: i64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(-1);",
+                 "    seidr_harness::begin(index);", "    match index {"]
+        for i, e in enumerate(examples):
+            if e.kind == "expr":
+                body = (f"let actual = ({e.source}); let ok = actual == ({e.expected}); "
+                        f'seidr_harness::report(if ok {{ "ok" }} else {{ "fail" }}, &format!("{{:?}}", actual));')
+            elif e.kind == "assert":
+                body = f'{e.source.rstrip(";")}; seidr_harness::report("ok", "");'
+            elif e.kind == "io":
+                body = 'seidr_user_main(); seidr_harness::report("ran", "");'
+            else:
+                body = f'seidr_harness::report("panicked", "seidr cannot run a {e.kind} example in Rust");'
+            parts.append(f"        {i} => {{ {body} }}")
+        parts += ["        _ => {}", "    }", "}", ""]
+        return "\n".join(parts), 0
+
+    def map_errors(self, output: str, problem: Problem, offset: int) -> str:
+        name = os.path.basename(problem.path or "program.rs")
+        return remap_lines(output.replace("program.rs", name), re.escape(name) + r"(:)(\d+)", 0, 0)
