@@ -11,7 +11,8 @@ from seidr.synth.extract.doc_comments import (
     context_without, doc_block_above, line_col, match_brace, parse_examples,
 )
 
-_FN = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?(?:const\s+|async\s+|unsafe\s+)*fn\s+(?P<name>\w+)")
+# exec functions only: Verus's spec/proof functions are context, not problems
+_FN = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?(?:const\s+|async\s+|unsafe\s+|exec\s+)*fn\s+(?P<name>\w+)")
 _IMPL = re.compile(r"^\s*impl(?:\s*<[^>]*>)?\s+(?:[\w:<>, ]+\s+for\s+)?(?P<type>\w+)[^{]*\{")
 _STUB = re.compile(r"^\s*(//[^\n]*\s*)*(todo!\s*\([^)]*\)|unimplemented!\s*\([^)]*\))?\s*;?\s*(//[^\n]*\s*)*$")
 _ASSERT = re.compile(r"^\s*(assert_eq!|assert_ne!|assert!)")
