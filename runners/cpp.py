@@ -11,12 +11,12 @@ from importlib import resources
 from typing import Sequence
 
 from seidr.runners.example import Example
-from seidr.runners.native import NativeRunner, cache_root
+from seidr.runners.native import NativeRunner, cache_root, loop_local
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 
 PROGRAM_MARK = "/* seidr:program */"  # where the extractor left the function's place in the context
-_PCH_LOCK = asyncio.Lock()
+_NAMESPACE = re.compile(r"^\s*namespace\s+(\w+)\s*\{", re.M)
 
 
 def _header_text() -> str:
@@ -39,7 +39,7 @@ class CppRunner(NativeRunner):
         return [self.compiler, "-std=c++17", self.opt, "-w", "-include", self._pch, source, "-o", binary]
 
     async def prepare(self) -> None:
-        async with _PCH_LOCK:
+        async with loop_local("cpp-pch", asyncio.Lock):
             if os.path.exists(self._pch):
                 return
             os.makedirs(os.path.dirname(self._pch), exist_ok=True)
@@ -72,6 +72,8 @@ class CppRunner(NativeRunner):
             "#undef main",
             '#line 1 "seidr-harness"',
             _header_text(),
+            # examples call functions as the doc comment's own namespace sees them
+            *sorted({f"using namespace {ns};" for ns in _NAMESPACE.findall(context + "\n" + program.code)}),
             "int main(int argc, char** argv) {",
             "  seidr_harness::begin();",
             "  int index = argc > 1 ? std::atoi(argv[1]) : -1;",

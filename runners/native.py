@@ -10,6 +10,7 @@ import re
 import secrets
 import tempfile
 import time
+import weakref
 from typing import Sequence
 
 from seidr.runners.example import Example
@@ -19,7 +20,7 @@ from seidr.runners.program import Program
 from seidr.runners.sandbox import clean_env, run_process
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
 
-_COMPILE_SLOTS: asyncio.Semaphore | None = None
+_PER_LOOP: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def cache_root() -> str:
@@ -29,11 +30,16 @@ def cache_root() -> str:
     return path
 
 
+def loop_local(name: str, make):
+    """One asyncio primitive per event loop: a lock or semaphore cannot be shared between loops."""
+    table = _PER_LOOP.setdefault(asyncio.get_running_loop(), {})
+    if name not in table:
+        table[name] = make()
+    return table[name]
+
+
 def _slots() -> asyncio.Semaphore:
-    global _COMPILE_SLOTS
-    if _COMPILE_SLOTS is None:
-        _COMPILE_SLOTS = asyncio.Semaphore(os.cpu_count() or 2)
-    return _COMPILE_SLOTS
+    return loop_local("compile-slots", lambda: asyncio.Semaphore(os.cpu_count() or 2))
 
 
 def unescape(text: str) -> str:

@@ -29,11 +29,27 @@ def _header_end(text: str, start: int) -> tuple[int, str]:
     return -1, ""
 
 
+_SCOPE = re.compile(r"^\s*(?:namespace|struct|class)\s+(?P<name>\w+)[^;{]*\{")
+
+
+def _scopes(text: str, offsets: list[int], lines: list[str]) -> list[tuple[int, int, str]]:
+    """(first line, last line, name) of each namespace, struct and class, so members get qualified names."""
+    spans = []
+    for n, line in enumerate(lines):
+        m = _SCOPE.match(line)
+        if m:
+            close = match_brace(text, offsets[n] + line.index("{"))
+            if close > 0:
+                spans.append((n, line_col(text, close)[0], m.group("name")))
+    return spans
+
+
 def extract(text: str, path: str | None = None) -> Extraction:
     lines = text.splitlines()
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line) + 1)
+    scopes = _scopes(text, offsets, lines)
     result = Extraction("cpp")
     for n, line in enumerate(lines):
         m = _DECL.match(line)
@@ -65,7 +81,7 @@ def extract(text: str, path: str | None = None) -> Extraction:
             bl, bc = line_col(text, end + 1)
             body_span = Span(bl, bc, end_line, end_col)
             is_stub = bool(_TODO_BODY.match(body)) and ("TODO" in body or not body.strip())
-        name = m.group("name")
+        name = "::".join([t for s, e, t in scopes if s < n <= e] + [m.group("name")])
         result.problems.append(Problem(
             language="cpp",
             name=name.replace("::", "."),

@@ -1,0 +1,143 @@
+"""C++ files: functions with doc-comment examples are found, judged by real g++ builds, one process per
+example, and compile errors point at the user's own lines."""
+
+import time
+
+import pytest
+
+from seidr.runners.limits import Limits
+from seidr.runners.program import Program
+from seidr.runners.runner import get_runner
+from seidr.runners.verdict import Outcome
+from seidr.synth.extract import extract
+
+SOURCE = """#include <string>
+#include <vector>
+
+namespace text {
+
+/// Number of vowels in a word.
+/// >>> vowels("banana")
+/// 3
+/// >>> vowels("")
+/// 0
+/// >>> vowels("sky")
+/// 0
+int vowels(const std::string& word) {
+    int n = 0;
+    for (char c : word) n += std::string("aeiou").find(c) != std::string::npos;
+    return n;
+}
+
+}  // namespace text
+
+/**
+ * Largest element.
+ * >>> largest(std::vector<int>{3, 9, 2})
+ * 9
+ */
+template <typename T>
+T largest(const std::vector<T>& xs) {
+    // TODO
+}
+
+/// Twice a value, for ints and doubles.
+/// >>> twice(2.5)
+/// 5.0
+double twice(double x);
+int twice(int x) { return 2 * x; }
+
+struct Counter {
+    int count = 0;
+    void add(int n);
+};
+
+/// >>> [] { Counter c; c.add(2); c.add(3); return c.count; }()
+/// 5
+void Counter::add(int n) { count += n; }
+
+/// Sum of a line of numbers.
+/// >>> stdin:
+/// 1 2 3
+/// <<< stdout:
+/// 6
+int main() {
+    int x, total = 0;
+    while (std::cin >> x) total += x;
+    std::cout << total << "\\n";
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def problems():
+    return {p.name: p for p in extract(SOURCE, "/src/demo.cpp").problems}
+
+
+@pytest.fixture
+def cpp():
+    return get_runner("cpp", limits=Limits(example_seconds=2))
+
+
+def test_extraction_finds_namespaced_templates_overloads_methods_and_main(problems):
+    assert sorted(problems) == ["Counter.add", "largest", "main", "text.vowels", "twice"]
+    vowels = problems["text.vowels"]
+    assert vowels.signature == "int vowels(const std::string& word)"
+    assert [(e.source, e.expected, e.line) for e in vowels.examples][:2] == [
+        ('vowels("banana")', "3", 6), ('vowels("")', "0", 8)]
+    assert problems["largest"].is_stub and problems["largest"].signature.startswith("template <typename T>")
+    assert problems["twice"].is_stub and problems["twice"].body_span is None  # a declaration only
+    assert not problems["text.vowels"].is_stub
+    io = problems["main"].examples[0]
+    assert io.kind == "io" and io.stdin == "1 2 3\n" and io.expected == "6\n"
+
+
+async def test_pass_fail_crash_exception_and_timeout_each_reported_against_their_example(cpp, problems):
+    vowels = problems["text.vowels"]
+    mixed = Program(vowels.code.replace("    int n = 0;", """    if (word == "banana") { int* p = nullptr; return *p; }
+    if (word.empty()) throw std::runtime_error("empty word");
+    if (word == "sky") while (true) {}
+    int n = 0;"""))
+    wrong = Program(vowels.code.replace("return n;", "return n + 1;"))
+    right, crashed, off_by_one = await cpp.judge(vowels, [Program(vowels.code), mixed, wrong])
+    assert right.passed and right.score == 1.0
+    assert [r.outcome for r in crashed.results] == [Outcome.ERROR, Outcome.ERROR, Outcome.TIMEOUT]
+    assert "signal 11" in crashed.results[0].message
+    assert "empty word" in crashed.results[1].message
+    assert [r.summary() for r in off_by_one.results] == ["expected 3, got 4", "expected 0, got 1",
+                                                       "expected 0, got 1"]
+
+
+async def test_methods_templates_and_whole_program_io(cpp, problems):
+    add = problems["Counter.add"]
+    largest = problems["largest"]
+    body = "template <typename T>\nT largest(const std::vector<T>& xs) { return *std::max_element(xs.begin(), xs.end()); }"
+    main = problems["main"]
+    (counter,), (filled,), (io_ok, io_bad) = [
+        await cpp.judge(add, [Program(add.code)]),
+        await cpp.judge(largest, [Program(body)]),
+        await cpp.judge(main, [Program(main.code), Program(main.code.replace("<< total", "<< total * 2"))]),
+    ]
+    assert counter.passed and filled.passed and io_ok.passed
+    assert io_bad.results[0].summary() == "expected 6, got 12"
+
+
+async def test_compile_errors_name_the_document_line(cpp, problems):
+    vowels = problems["text.vowels"]
+    broken = Program(vowels.code.replace("return n;", "return n + undefined_name;"))
+    (verdict,) = await cpp.judge(vowels, [broken])
+    assert not verdict.passed and "did not compile" in verdict.error
+    # the return statement is line 16 of demo.cpp (1-based), as an editor shows it
+    assert "demo.cpp:16:" in verdict.output and "undefined_name" in verdict.error
+
+
+async def test_a_second_judge_of_the_same_programs_is_cached(cpp, problems):
+    vowels = problems["text.vowels"]
+    programs = [Program(vowels.code.replace("return n;", f"return n + {k} - {k};")) for k in range(3)]
+    started = time.monotonic()
+    first = await cpp.judge(vowels, programs)
+    first_s = time.monotonic() - started
+    again = await cpp.judge(vowels, programs)
+    assert all(v.passed for v in first) and not any(v.cached for v in first)
+    assert all(v.cached and v.passed for v in again)
+    assert first_s > 0
