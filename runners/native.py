@@ -200,11 +200,3 @@ class NativeRunner:
 async def _skipped(example: Example) -> ExampleResult:
     return ExampleResult(example, Outcome.SKIPPED, example.expected)
 
-
-def remap_lines(output: str, pattern: str, offset: int, base: int) -> str:
-    """Rewrite ``program.ext:LINE`` in compiler output to the document's lines (harness line - offset
-    + base, 1-based)."""
-    def fix(m: re.Match) -> str:
-        line = int(m.group(2)) - offset + base
-        return f"{m.group(1)}{line}" if line >= 1 else m.group(0)
-    return re.sub(pattern, fix, output)

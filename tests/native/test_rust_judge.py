@@ -1,0 +1,82 @@
+"""Rust files: doc-test asserts and `>>>` lines are found, judged by real rustc builds, one process per
+example; a panic is reported against the example that raised it."""
+
+import pytest
+
+from seidr.runners.program import Program
+from seidr.runners.runner import get_runner
+from seidr.runners.verdict import Outcome
+from seidr.synth.extract import extract, language_for
+
+SOURCE = """use std::collections::HashMap;
+
+/// Counts each word.
+///
+/// ```
+/// assert_eq!(counts("a b a")["a"], 2);
+/// assert!(counts("").is_empty());
+/// ```
+/// >>> counts("x x y").len()
+/// 2
+pub fn counts(text: &str) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for w in text.split_whitespace() {
+        *out.entry(w.to_string()).or_insert(0) += 1;
+    }
+    out
+}
+
+pub struct Grid {
+    cells: Vec<u8>,
+}
+
+impl Grid {
+    /// >>> Grid::parse("1,2,3").cells
+    /// vec![1, 2, 3]
+    pub fn parse(line: &str) -> Grid {
+        todo!()
+    }
+}
+
+fn main() {
+    println!("{:?}", counts("hi"));
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def problems():
+    assert language_for("words.rs", SOURCE) == "rust"
+    return {p.name: p for p in extract(SOURCE, "src/words.rs").problems}
+
+
+def test_extraction_finds_doc_tests_examples_methods_and_stubs(problems):
+    assert sorted(problems) == ["Grid.parse", "counts"]
+    counts = problems["counts"]
+    assert [(e.kind, e.line) for e in counts.examples] == [("assert", 5), ("assert", 6), ("expr", 8)]
+    assert counts.signature == "pub fn counts(text: &str) -> HashMap<String, usize>"
+    assert problems["Grid.parse"].is_stub and not counts.is_stub
+
+
+async def test_verdicts_per_example_with_panics_isolated(problems):
+    rust = get_runner("rust")
+    counts = problems["counts"]
+    panicky = Program(counts.code.replace("let mut out", 'if text.is_empty() { panic!("no words") }\n    let mut out'))
+    wrong = Program(counts.code.replace("+= 1", "+= 2"))
+    right, panicked, doubled = await rust.judge(counts, [Program(counts.code), panicky, wrong])
+    assert right.passed
+    assert [r.outcome for r in panicked.results] == [Outcome.PASSED, Outcome.ERROR, Outcome.PASSED]
+    assert "no words" in panicked.results[1].message
+    assert doubled.results[0].outcome is Outcome.FAILED and "left: 4" in doubled.results[0].actual
+    assert doubled.results[2].passed  # the word count is unchanged
+
+
+async def test_stub_fails_filled_method_passes_and_compile_errors_map_to_lines(problems):
+    rust = get_runner("rust")
+    parse = problems["Grid.parse"]
+    filled = Program(parse.code.replace("todo!()", "Grid { cells: line.split(',').map(|c| c.parse().unwrap()).collect() }"))
+    broken = Program(parse.code.replace("todo!()", "Grid { cells: missing_name }"))
+    stub, done, failed = await rust.judge(parse, [Program(parse.code), filled, broken])
+    assert "not yet implemented" in stub.results[0].message
+    assert done.passed
+    assert "did not compile" in failed.error and "words.rs:27:" in failed.output
