@@ -1,0 +1,79 @@
+"""Turns a Problem's doctests into input/output pairs the search can evaluate, or says why it cannot."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+
+class Unsupported(ValueError):
+    """The examples are not plain calls with literal arguments and a literal result."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What the search needs: parameter names, one argument tuple and one expected repr per example."""
+    name: str
+    params: tuple[str, ...]
+    inputs: tuple[tuple, ...]
+    wants: tuple[str, ...]
+    constants: tuple = ()
+
+
+def _params(signature: str) -> tuple[str, ...]:
+    try:
+        fn = ast.parse(signature.strip() + "\n    pass\n").body[0]
+    except (SyntaxError, IndexError) as err:
+        raise Unsupported(f"signature {signature!r} does not parse; write it as `def name(args):`") from err
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.args.vararg or fn.args.kwarg:
+        raise Unsupported("only plain `def name(a, b):` signatures can be searched")
+    return tuple(a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs)
+
+
+def _literals_in(text: str) -> list:
+    found = []
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return found
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, str)) and not isinstance(node.value, bool):
+            found.append(node.value)
+    return found
+
+
+def spec_of(problem) -> Spec:
+    """Reads every checked example as `name(literal args)` -> literal result."""
+    name = problem.short_name
+    params = _params(problem.signature or f"def {name}():")
+    inputs, wants, constants = [], [], []
+    for ex in problem.checked_examples():
+        if ex.kind != "doctest" or ex.expected is None or ex.exception:
+            raise Unsupported(f"example `{ex.describe()}` is not a doctest with a printed result")
+        try:
+            call = ast.parse(ex.source.strip(), mode="eval").body
+        except SyntaxError as err:
+            raise Unsupported(f"example `{ex.describe()}` does not parse") from err
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == name):
+            raise Unsupported(f"example `{ex.describe()}` is not a plain call of {name}()")
+        try:
+            args = [ast.literal_eval(a) for a in call.args]
+            kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+            want = ast.literal_eval(ex.expected.strip())
+        except (ValueError, SyntaxError, TypeError) as err:
+            raise Unsupported(f"example `{ex.describe()}` uses values that are not literals") from err
+        if len(args) > len(params) or any(k not in params for k in kwargs):
+            raise Unsupported(f"example `{ex.describe()}` does not match the signature")
+        bound = dict(zip(params, args)) | kwargs
+        if set(bound) != set(params):
+            raise Unsupported(f"example `{ex.describe()}` leaves a parameter out (defaults are not searched)")
+        inputs.append(tuple(bound[p] for p in params))
+        wants.append(repr(want))
+        constants.extend(_literals_in(ex.source))
+        if isinstance(want, (int, str)) and not isinstance(want, bool):
+            constants.append(want)
+    if not inputs:
+        raise Unsupported(f"{name}() has no examples to search against; add a `>>> {name}(...)` line")
+    for word in (problem.description or "").replace("'", '"').split('"')[1::2]:
+        if len(word) <= 3:
+            constants.append(word)
+    return Spec(name, params, tuple(inputs), tuple(wants), tuple(dict.fromkeys(constants)))
