@@ -121,8 +121,10 @@ class NativeRunner:
 
     async def _run_example(self, binary: str, index: int, example: Example, limits: Limits) -> ExampleResult:
         nonce = secrets.token_hex(16)
-        with tempfile.TemporaryDirectory(prefix="seidr-run-") as tmp:
-            report = os.path.join(tmp, secrets.token_hex(8))
+        # the report lives outside the candidate's working folder, under a name it cannot list there
+        with tempfile.TemporaryDirectory(prefix="seidr-run-") as tmp, \
+                tempfile.TemporaryDirectory(prefix="seidr-report-") as private:
+            report = os.path.join(private, secrets.token_hex(8))
             env = clean_env(extra={"SEIDR_NONCE": nonce, "SEIDR_REPORT": report})
             stdin = (example.stdin or "").encode() if example.kind == "io" else b""
             proc = await run_process([binary, str(index)], stdin=stdin, limits=limits, workdir=tmp,

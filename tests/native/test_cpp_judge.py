@@ -141,3 +141,15 @@ async def test_a_second_judge_of_the_same_programs_is_cached(cpp, problems):
     assert all(v.passed for v in first) and not any(v.cached for v in first)
     assert all(v.cached and v.passed for v in again)
     assert first_s > 0
+
+
+async def test_printed_claims_and_exit_status_do_not_make_a_pass(cpp, problems):
+    vowels = problems["text.vowels"]
+    liar = Program(vowels.code.replace("    int n = 0;", '''    std::cout << "ok\\t0\\tok\\t3" << std::endl;
+    std::printf("PASSED\\n");
+    std::exit(0);
+    int n = 0;'''))
+    (verdict,) = await cpp.judge(vowels, [liar])
+    assert not verdict.passed
+    assert all(r.outcome is Outcome.ERROR for r in verdict.results)
+    assert "exited with status 0" in verdict.results[0].message
