@@ -7,11 +7,14 @@ API (stable; the hardening behind it may grow): ``isolation()``, ``worker_argv()
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import functools
 import os
 import re
 import resource
+import shutil
 import signal
+import subprocess
 import time
 from dataclasses import dataclass
 from typing import Mapping, Sequence
@@ -26,17 +29,73 @@ _KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "PYTHONIO
 class Isolation:
     level: str  # "bwrap" | "unshare" | "none"
     detail: str
+    layers: tuple[tuple[str, bool, str], ...] = ()  # (layer, active, why) for `seidr doctor`
+
+
+# Namespaces for the worker and compiled binaries: no network, own pid space (so killing the wrapper kills
+# every process the candidate started, even one that called setsid), own IPC. The file system stays bound
+# so the installed seidr package, Python and the runner's scratch folders keep working.
+_BWRAP = ("--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
+          "--bind", "/", "/", "--dev", "/dev", "--proc", "/proc")
+_UNSHARE = ("--net", "--pid", "--fork", "--kill-child", "--mount-proc")
+
+
+def _works(argv: Sequence[str]) -> str | None:
+    """Run the wrapper once around ``true``: None when it works, else why not."""
+    try:
+        done = subprocess.run([*argv, "/bin/true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return str(exc)
+    return None if done.returncode == 0 else (done.stderr.decode(errors="replace").strip() or "failed")
+
+
+def _prefix(level: str) -> list[str]:
+    if level == "bwrap":
+        return [shutil.which("bwrap") or "bwrap", *_BWRAP]
+    if level == "unshare":
+        return [shutil.which("unshare") or "unshare", *_UNSHARE]
+    return []
 
 
 @functools.lru_cache(maxsize=1)
 def isolation() -> Isolation:
-    """The strongest isolation this machine allows for workers, with a line that says which and why."""
-    return Isolation("none", "no namespace isolation: rlimits, process groups and a clean environment only")
+    """The strongest isolation this machine allows for workers, with a line that says which and why.
+    Each wrapper is tried once for real (cached), not just looked up on PATH."""
+    layers: list[tuple[str, bool, str]] = []
+    level = "none"
+    for name in ("bwrap", "unshare"):
+        if not shutil.which(name):
+            layers.append((name, False, f"not installed (Debian package {'bubblewrap' if name == 'bwrap' else 'util-linux'})"))
+            continue
+        why = _works(_prefix(name))
+        layers.append((name, why is None, "network, pid and IPC namespaces" if why is None else f"does not run here: {why.splitlines()[0]}"))
+        if why is None and level == "none":
+            level = name
+    layers.append(("rlimits", True, "CPU, address space, file size, core, open files, processes"))
+    layers.append(("no_new_privs", _libc() is not None, "set before candidate code runs" if _libc() else "no libc prctl"))
+    layers.append(("uid drop", False, "not implemented: candidates run as the worker's user"))
+    layers.append(("landlock", False, "not implemented"))
+    layers.append(("seccomp", False, "not implemented"))
+    layers.append(("cgroups", False, "not implemented: the pid namespace and process groups bound cleanup"))
+    if level == "none":
+        detail = "no namespace isolation (bwrap and unshare unavailable): rlimits, process groups and a clean environment only"
+    else:
+        missing = ", ".join(n for n, ok, _ in layers if not ok and n not in ("bwrap", "unshare"))
+        detail = f"{level}: no network, own pid space, rlimits, no_new_privs; missing: {missing}"
+    return Isolation(level, detail, tuple(layers))
+
+
+@functools.lru_cache(maxsize=1)
+def _libc():
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
 
 
 def worker_argv(argv: Sequence[str]) -> list[str]:
     """Wrap the command that starts a long-lived worker in the isolation ``isolation()`` reports."""
-    return list(argv)
+    return [*_prefix(isolation().level), *argv]
 
 
 def clean_env(env: Mapping[str, str] | None = None, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -73,8 +132,36 @@ def confine_child(limits: Limits, workdir: str | None = None) -> None:
     _set_limit(resource.RLIMIT_FSIZE, limits.file_size_mb * 1024 * 1024)
     _set_limit(resource.RLIMIT_CORE, 0)
     _set_limit(resource.RLIMIT_NOFILE, limits.open_files)
+    if os.getuid() != 0:  # root ignores RLIMIT_NPROC; the pid namespace bounds cleanup there
+        _set_limit(resource.RLIMIT_NPROC, max(limits.processes, 1) + _own_processes())
+    _no_new_privs()
     if workdir:
         os.chdir(workdir)
+
+
+_PR_SET_NO_NEW_PRIVS = 38
+
+
+def _no_new_privs() -> None:
+    libc = _libc()
+    if libc is not None:
+        libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+
+def _own_processes() -> int:
+    """Processes this uid already runs: RLIMIT_NPROC counts them all, not just the candidate's."""
+    uid = os.getuid()
+    count = 0
+    try:
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    count += entry.stat().st_uid == uid
+                except OSError:
+                    pass
+    except OSError:
+        return 4096
+    return count
 
 
 def kill_group(pid: int) -> None:
@@ -102,22 +189,21 @@ class ProcessResult:
         return None
 
 
-async def _read_capped(stream: asyncio.StreamReader | None, cap: int) -> tuple[bytes, bool]:
+async def _read_capped(stream: asyncio.StreamReader | None, cap: int, into: list[bytes], cut: list[bool]) -> None:
+    """Read ``stream`` to its end, keeping the first ``cap`` bytes in ``into`` and noting a cut in ``cut``
+    as it goes, so a timeout keeps what came."""
     if stream is None:
-        return b"", False
-    chunks: list[bytes] = []
+        return
     size = 0
-    truncated = False
     while True:
         chunk = await stream.read(65536)
         if not chunk:
             break
         if size < cap:
-            chunks.append(chunk[: cap - size])
+            into.append(chunk[: cap - size])
         if size + len(chunk) > cap:
-            truncated = True
+            cut.append(True)
         size += len(chunk)
-    return b"".join(chunks), truncated
 
 
 async def run_process(
@@ -132,7 +218,10 @@ async def run_process(
     """Run a compiled candidate (or any untrusted command) confined, with capped output, and kill its whole
     process group when it ends or runs out of ``timeout`` (default ``limits.program_seconds``)."""
     started = time.monotonic()
+    prefix = _prefix(isolation().level)
+    wrapped = bool(prefix)
     proc = await asyncio.create_subprocess_exec(
+        *prefix,
         *argv,
         stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
@@ -142,7 +231,11 @@ async def run_process(
         preexec_fn=functools.partial(confine_child, limits, None),
     )
 
-    async def communicate() -> tuple[bytes, bool, bytes, bool]:
+    out: list[bytes] = []
+    err: list[bytes] = []
+    cut: list[bool] = []
+
+    async def communicate() -> None:
         if stdin is not None and proc.stdin is not None:
             try:
                 proc.stdin.write(stdin)
@@ -150,25 +243,32 @@ async def run_process(
             except (BrokenPipeError, ConnectionResetError):
                 pass
             proc.stdin.close()
-        (out, t1), (err, t2) = await asyncio.gather(
-            _read_capped(proc.stdout, limits.output_bytes), _read_capped(proc.stderr, limits.output_bytes)
+        await asyncio.gather(
+            _read_capped(proc.stdout, limits.output_bytes, out, cut),
+            _read_capped(proc.stderr, limits.output_bytes, err, cut),
         )
         await proc.wait()
-        return out, t1, err, t2
 
-    timed_out = False
+    # Reading goes on after a kill so the pipes reach their end (a paused pipe would keep wait() from
+    # returning) and the partial output is kept.
+    task = asyncio.ensure_future(communicate())
+    done, _ = await asyncio.wait({task}, timeout=timeout or limits.program_seconds)
+    timed_out = not done
+    # Killing the wrapper's group ends its pid namespace, so processes that called setsid die too.
+    kill_group(proc.pid)
     try:
-        out, t1, err, t2 = await asyncio.wait_for(communicate(), timeout or limits.program_seconds)
+        await asyncio.wait_for(task, 2)
     except asyncio.TimeoutError:
-        timed_out = True
-        out, t1, err, t2 = b"", False, b"", False
-    finally:
-        kill_group(proc.pid)
-        if proc.returncode is None:
-            try:
-                await asyncio.wait_for(proc.wait(), 2)
-            except asyncio.TimeoutError:
-                pass
+        pass
     return ProcessResult(
-        None if timed_out else proc.returncode, out, err, timed_out, time.monotonic() - started, t1 or t2
+        None if timed_out else _unwrap_status(proc.returncode, wrapped), b"".join(out), b"".join(err), timed_out,
+        time.monotonic() - started, bool(cut),
     )
+
+
+def _unwrap_status(code: int | None, wrapped: bool) -> int | None:
+    """The namespace wrappers report a child killed by signal N as exit status 128+N; give it back as -N like
+    an unwrapped process (a program that itself exits 129-192 reads as a signal, which is rare)."""
+    if wrapped and code is not None and 128 < code <= 128 + 64:
+        return 128 - code
+    return code
