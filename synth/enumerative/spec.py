@@ -50,9 +50,10 @@ def spec_of(problem) -> Spec:
         if ex.kind != "doctest" or ex.expected is None or ex.exception:
             raise Unsupported(f"example `{ex.describe()}` is not a doctest with a printed result")
         try:
-            call = ast.parse(ex.source.strip(), mode="eval").body
+            body = ast.parse(ex.source.strip()).body
         except SyntaxError as err:
             raise Unsupported(f"example `{ex.describe()}` does not parse") from err
+        call = body[0].value if len(body) == 1 and isinstance(body[0], ast.Expr) else None
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == name):
             raise Unsupported(f"example `{ex.describe()}` is not a plain call of {name}()")
         try:
