@@ -52,7 +52,7 @@ class CppRunner(NativeRunner):
             await proc.wait()
             os.replace(tmp, self._pch)  # without a .gch the header still works, only slower
 
-    def harness(self, problem: Problem, program: Program, examples: Sequence[Example]) -> tuple[str, int]:
+    def harness(self, problem: Problem, program: Program, examples: Sequence[Example]) -> tuple[str, dict[int, int]]:
         name = os.path.basename(problem.path or "program.cpp")
         first = problem.code_span.start_line + 1 if problem.code_span else 1
         context = problem.context or ""
@@ -93,8 +93,8 @@ class CppRunner(NativeRunner):
             parts.append(f'#line {e.line + 1} "{name}"')
             parts.append(f"  case {i}: {{ {body} break; }}")
         parts += ["  }", "  return 0;", "}", ""]
-        return "\n".join(parts), 0
+        return "\n".join(parts), {}  # #line directives carry the document's lines
 
-    def map_errors(self, output: str, problem: Problem, offset: int) -> str:
+    def map_errors(self, output: str, problem: Problem, line_map: dict[int, int]) -> str:
         # #line directives already put the document's own lines in g++'s messages
         return re.sub(r"In function 'int main\(int, char\*\*\)':\n", "", output)

@@ -59,14 +59,15 @@ class NativeRunner:
         self._compiling: dict[str, asyncio.Future] = {}
 
     # subclass API -------------------------------------------------------------------------------------
-    def harness(self, problem: Problem, program: Program, examples: Sequence[Example]) -> tuple[str, int]:
-        """The full source to compile, and how many lines precede the program's first line in it."""
+    def harness(self, problem: Problem, program: Program, examples: Sequence[Example]) -> tuple[str, dict[int, int]]:
+        """The full source to compile, and which of its lines (1-based) stand for which document lines
+        (the examples' own code) where the source does not already keep the document's numbering."""
         raise NotImplementedError
 
     def compile_argv(self, source: str, binary: str) -> list[str]:
         raise NotImplementedError
 
-    def map_errors(self, output: str, problem: Problem, offset: int) -> str:
+    def map_errors(self, output: str, problem: Problem, line_map: dict[int, int]) -> str:
         return output
 
     async def prepare(self) -> None:
@@ -168,13 +169,13 @@ class NativeRunner:
     async def _judge_one(self, problem: Problem, program: Program, examples: Sequence[Example],
                          limits: Limits) -> Verdict:
         started = time.monotonic()
-        source, offset = self.harness(problem, program, examples)
+        source, line_map = self.harness(problem, program, examples)
         key = (hashlib.sha256(source.encode()).hexdigest(), limits.key())
         if self.cache and key in self._verdicts:
             return self._verdicts[key].as_cached()
         binary, messages = await self.compile(source)
         if binary is None:
-            mapped = self.map_errors(messages, problem, offset)
+            mapped = self.map_errors(messages, problem, line_map)
             first = next((ln for ln in mapped.splitlines() if "error" in ln), "did not compile")
             verdict = Verdict(tuple(ExampleResult(e, Outcome.ERROR, e.expected, message=first) for e in examples),
                               error=f"did not compile: {first.strip()}", output=mapped,

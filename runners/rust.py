@@ -35,7 +35,7 @@ class RustRunner(NativeRunner):
     def compile_argv(self, source: str, binary: str) -> list[str]:
         return [self.compiler, "--edition", "2021", "-C", "opt-level=0", "-A", "warnings", source, "-o", binary]
 
-    def harness(self, problem: Problem, program: Program, examples: Sequence[Example]) -> tuple[str, int]:
+    def harness(self, problem: Problem, program: Program, examples: Sequence[Example]) -> tuple[str, dict[int, int]]:
         context = problem.context or ""
         before, after = context.split(PROGRAM_MARK, 1) if PROGRAM_MARK in context else (context + "\n", "")
         code = _MAIN.sub("fn seidr_user_main(", program.code)
@@ -44,6 +44,7 @@ class RustRunner(NativeRunner):
                  + _MAIN.sub("fn seidr_user_main(", after), _helpers(), "fn main() {",
                  "    let index: i64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(-1);",
                  "    seidr_harness::begin(index);", "    match index {"]
+        line_map: dict[int, int] = {}
         for i, e in enumerate(examples):
             if e.kind == "expr":
                 body = (f"let actual = ({e.source}); let ok = actual == ({e.expected}); "
@@ -54,11 +55,13 @@ class RustRunner(NativeRunner):
                 body = 'seidr_user_main(); seidr_harness::report("ran", "");'
             else:
                 body = f'seidr_harness::report("panicked", "seidr cannot run a {e.kind} example in Rust");'
+            line_map["\n".join(parts).count("\n") + 2] = e.line + 1
             parts.append(f"        {i} => {{ {body} }}")
         parts += ["        _ => {}", "    }", "}", ""]
-        return "\n".join(parts), 0
+        return "\n".join(parts), line_map
 
-    def map_errors(self, output: str, problem: Problem, offset: int) -> str:
+    def map_errors(self, output: str, problem: Problem, line_map: dict[int, int]) -> str:
         name = os.path.basename(problem.path or "program.rs")
-        # the harness keeps the document's lines up to the end of the program, so only the name changes
-        return output.replace("program.rs", name)
+        # the crate keeps the document's lines up to the end of the program; example code moves to its doc line
+        return re.sub(r"program\.rs:(\d+):",
+                      lambda m: f"{name}:{line_map.get(int(m.group(1)), int(m.group(1)))}:", output)

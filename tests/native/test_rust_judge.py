@@ -80,3 +80,13 @@ async def test_stub_fails_filled_method_passes_and_compile_errors_map_to_lines(p
     assert "not yet implemented" in stub.results[0].message
     assert done.passed
     assert "did not compile" in failed.error and "words.rs:27:" in failed.output
+
+
+async def test_an_example_that_does_not_compile_points_at_its_doc_line(problems):
+    counts = problems["counts"]
+    (verdict,) = await get_runner("rust").judge(counts, [Program(counts.code.replace("HashMap<String, usize>", "Vec<usize>")
+                                                                 .replace("HashMap::new()", "Vec::new()")
+                                                                 .replace("*out.entry(w.to_string()).or_insert(0) += 1;", "out.push(w.len());"))])
+    assert "did not compile" in verdict.error
+    # the first doc-test assert is line 6 of words.rs (1-based)
+    assert "words.rs:6:" in verdict.output
