@@ -153,3 +153,27 @@ async def test_printed_claims_and_exit_status_do_not_make_a_pass(cpp, problems):
     assert not verdict.passed
     assert all(r.outcome is Outcome.ERROR for r in verdict.results)
     assert "exited with status 0" in verdict.results[0].message
+
+
+HEADER = """#pragma once
+#include <string>
+
+/// Repeats a word n times.
+/// >>> repeat("ab", 3)
+/// std::string("ababab")
+std::string repeat(const std::string& word, int n);
+
+/// >>> clamp_to(15, 10)
+/// 10
+int clamp_to(int value, int high);
+"""
+
+
+async def test_a_header_of_declarations_gives_stubs_that_a_definition_fills(cpp):
+    found = {p.name: p for p in extract(HEADER, "include/words.hpp").problems}
+    assert sorted(found) == ["clamp_to", "repeat"] and all(p.is_stub for p in found.values())
+    repeat = found["repeat"]
+    body = "std::string repeat(const std::string& word, int n) {\n    std::string out;\n    while (n-- > 0) out += word;\n    return out;\n}"
+    (declared_only, defined) = await cpp.judge(repeat, [Program(repeat.code), Program(body)])
+    assert not declared_only.passed and "did not compile" in declared_only.error
+    assert defined.passed
