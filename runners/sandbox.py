@@ -15,6 +15,7 @@ import resource
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from typing import Mapping, Sequence
@@ -49,7 +50,12 @@ def _works(argv: Sequence[str]) -> str | None:
     return None if done.returncode == 0 else (done.stderr.decode(errors="replace").strip() or "failed")
 
 
-def _prefix(level: str) -> list[str]:
+def _prefix(level: str, writable: Sequence[str] | None = None) -> list[str]:
+    """The wrapper's argv; with ``writable`` (bwrap only) the file system is read-only except those folders."""
+    if level == "bwrap" and writable is not None:
+        binds = [arg for path in dict.fromkeys(writable) if os.path.isdir(path) for arg in ("--bind", path, path)]
+        ro = ("--ro-bind", "/", "/", *binds)
+        return [shutil.which("bwrap") or "bwrap", *_BWRAP[:5], *ro, *_BWRAP[-4:]]
     if level == "bwrap":
         return [shutil.which("bwrap") or "bwrap", *_BWRAP]
     if level == "unshare":
@@ -68,7 +74,8 @@ def isolation() -> Isolation:
             layers.append((name, False, f"not installed (Debian package {'bubblewrap' if name == 'bwrap' else 'util-linux'})"))
             continue
         why = _works(_prefix(name))
-        layers.append((name, why is None, "network, pid and IPC namespaces" if why is None else f"does not run here: {why.splitlines()[0]}"))
+        what = "network, pid and IPC namespaces" + (", read-only file system but scratch folders" if name == "bwrap" else "")
+        layers.append((name, why is None, what if why is None else f"does not run here: {why.splitlines()[0]}"))
         if why is None and level == "none":
             level = name
     layers.append(("rlimits", True, "CPU, address space, file size, core, open files, processes"))
@@ -81,7 +88,8 @@ def isolation() -> Isolation:
         detail = "no namespace isolation (bwrap and unshare unavailable): rlimits, process groups and a clean environment only"
     else:
         missing = ", ".join(n for n, ok, _ in layers if not ok and n not in ("bwrap", "unshare"))
-        detail = f"{level}: no network, own pid space, rlimits, no_new_privs; missing: {missing}"
+        files = "read-only file system for compiled programs" if level == "bwrap" else "writable file system"
+        detail = f"{level}: no network, own pid space, {files}, rlimits, no_new_privs; missing: {missing}"
     return Isolation(level, detail, tuple(layers))
 
 
@@ -214,11 +222,15 @@ async def run_process(
     workdir: str | None = None,
     timeout: float | None = None,
     env: Mapping[str, str] | None = None,
+    writable: Sequence[str] | None = None,
 ) -> ProcessResult:
     """Run a compiled candidate (or any untrusted command) confined, with capped output, and kill its whole
-    process group when it ends or runs out of ``timeout`` (default ``limits.program_seconds``)."""
+    process group when it ends or runs out of ``timeout`` (default ``limits.program_seconds``).
+    Under bwrap the file system is read-only except ``workdir`` and ``writable`` (default: the temp folder,
+    where callers keep report files), so $HOME and the project cannot be written."""
     started = time.monotonic()
-    prefix = _prefix(isolation().level)
+    folders = [p for p in (workdir, *(writable if writable is not None else [tempfile.gettempdir()])) if p]
+    prefix = _prefix(isolation().level, folders)
     wrapped = bool(prefix)
     proc = await asyncio.create_subprocess_exec(
         *prefix,

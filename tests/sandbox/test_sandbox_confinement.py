@@ -159,3 +159,33 @@ def test_doctor_names_each_layer_and_toolchain():
         assert layer in done.stdout
     for tool in ("python", "g++", "rustc", "verus"):
         assert tool in done.stdout
+
+
+@pytest.fixture
+def canary():
+    """A folder outside the temp folder that no candidate may write into."""
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="seidr-canary-", dir=os.path.expanduser("~"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.skipif(isolation().level != "bwrap", reason="a read-only file system needs bwrap")
+async def test_a_program_writes_only_to_its_scratch_folder(tmp_path, canary):
+    home_file = os.path.join(os.path.expanduser("~"), f"seidr-canary-{uuid.uuid4().hex}")
+    code = (
+        "import sys\n"
+        "for path in sys.argv[1:]:\n"
+        "    try:\n        open(path, 'w').write('x'); print('wrote', path)\n"
+        "    except OSError as exc:\n        print('refused', exc.errno)\n"
+    )
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    result = await run_process(
+        [sys.executable, "-c", code, home_file, os.path.join(canary, "x"), str(scratch / "ok"), str(tmp_path / "no")],
+        limits=FAST, workdir=str(scratch), writable=[],
+    )
+    assert result.stdout.decode().count("refused") == 3, result.stdout
+    assert not os.path.exists(home_file) and os.listdir(canary) == [] and not (tmp_path / "no").exists()
+    assert (scratch / "ok").read_text() == "x"
