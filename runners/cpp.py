@@ -11,11 +11,10 @@ from importlib import resources
 from typing import Sequence
 
 from seidr.runners.example import Example
-from seidr.runners.native import NativeRunner, cache_root, loop_local
+from seidr.runners.native import PROGRAM_MARK, NativeRunner, cache_root, loop_local
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 
-PROGRAM_MARK = "/* seidr:program */"  # where the extractor left the function's place in the context
 _NAMESPACE = re.compile(r"^\s*namespace\s+(\w+)\s*\{", re.M)
 
 
@@ -60,7 +59,7 @@ class CppRunner(NativeRunner):
             before, after = context.split(PROGRAM_MARK, 1)
         else:
             before, after = context, ""
-        after_first = first + (problem.code_span.end_line - problem.code_span.start_line if problem.code_span else 0)
+        after_first = first + 1  # the line after the mark: the blanks that held the original function follow
         parts = [
             "#define main seidr_user_main",
             f'#line 1 "{name}"',

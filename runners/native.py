@@ -19,6 +19,8 @@ from seidr.runners.program import Program
 from seidr.runners.sandbox import clean_env, run_process
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
 
+# where a compiled language's extractor left the function's place in ``Problem.context``
+PROGRAM_MARK = "/* seidr:program */"
 _PER_LOOP: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
@@ -27,6 +29,21 @@ def cache_root() -> str:
     path = os.path.join(base, "seidr", "native")
     os.makedirs(path, exist_ok=True)
     return path
+
+
+def place_program(context: str, code: str) -> str:
+    """``context`` with ``code`` where the extractor left its mark; the blank lines the mark kept for the
+    original function absorb the candidate's lines, so the code after it keeps the document's numbering
+    when the candidate is no longer than the original."""
+    if PROGRAM_MARK not in context:
+        return context + "\n" + code
+    before, after = context.split(PROGRAM_MARK, 1)
+    rest = after.split("\n")
+    spare = code.count("\n")
+    drop = 0
+    while drop < spare and drop + 1 < len(rest) and rest[drop + 1] == "":
+        drop += 1
+    return before + code + "\n".join(rest[:1] + rest[drop + 1:])
 
 
 def loop_local(name: str, make):

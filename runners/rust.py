@@ -11,11 +11,10 @@ from typing import Sequence
 
 from seidr.runners.example import Example
 from seidr.runners.limits import Limits
-from seidr.runners.native import NativeRunner
+from seidr.runners.native import NativeRunner, place_program
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 
-PROGRAM_MARK = "/* seidr:program */"
 _MAIN = re.compile(r"\bfn\s+main\s*\(")
 
 
@@ -37,11 +36,9 @@ class RustRunner(NativeRunner):
 
     def harness(self, problem: Problem, program: Program, examples: Sequence[Example]) -> tuple[str, dict[int, int]]:
         context = problem.context or ""
-        before, after = context.split(PROGRAM_MARK, 1) if PROGRAM_MARK in context else (context + "\n", "")
-        code = _MAIN.sub("fn seidr_user_main(", program.code)
+        crate = _MAIN.sub("fn seidr_user_main(", place_program(context, program.code))
         # the allow sits on the first line so the document's lines stay the crate's lines
-        parts = ["#![allow(warnings)] " + _MAIN.sub("fn seidr_user_main(", before) + code
-                 + _MAIN.sub("fn seidr_user_main(", after), _helpers(), "fn main() {",
+        parts = ["#![allow(warnings)] " + crate, _helpers(), "fn main() {",
                  "    let index: i64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(-1);",
                  "    seidr_harness::begin(index);", "    match index {"]
         line_map: dict[int, int] = {}

@@ -15,12 +15,12 @@ from typing import Sequence
 
 from seidr.runners.example import Example
 from seidr.runners.limits import Limits
+from seidr.runners.native import place_program
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 from seidr.runners.sandbox import run_process
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
 
-PROGRAM_MARK = "/* seidr:program */"
 NOT_INSTALLED = ("Verus is not installed: download a release from https://github.com/verus-lang/verus/releases "
                  "and set the verusPath setting (or VERUS_PATH) to its verus binary")
 _SUMMARY = re.compile(r"verification results::\s*(\d+)\s+verified,\s*(\d+)\s+errors?")
@@ -93,11 +93,7 @@ class VerusRunner:
         self._cache: dict[str, tuple[str, float]] = {}
 
     def source(self, problem: Problem, code: str) -> str:
-        context = problem.context or ""
-        if PROGRAM_MARK in context:
-            before, after = context.split(PROGRAM_MARK, 1)
-            return before + code + after
-        return context + "\n" + code
+        return place_program(problem.context or "", code)
 
     async def verify(self, binary: str, source: str, limits: Limits) -> tuple[str, bool]:
         key = hashlib.sha256(source.encode()).hexdigest()

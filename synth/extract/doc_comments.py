@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from seidr.runners.example import Example
+from seidr.runners.native import PROGRAM_MARK
 
 _DOC_LINE = re.compile(r"^\s*///\s?(.*)$")
 
@@ -116,7 +117,6 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1)
 
 
-PROGRAM_MARK = "/* seidr:program */"
 
 
 def context_without(lines: list[str], start: int, end: int) -> str:
