@@ -177,3 +177,10 @@ async def test_a_header_of_declarations_gives_stubs_that_a_definition_fills(cpp)
     (declared_only, defined) = await cpp.judge(repeat, [Program(repeat.code), Program(body)])
     assert not declared_only.passed and "did not compile" in declared_only.error
     assert defined.passed
+
+
+async def test_errors_below_a_longer_candidate_keep_their_document_lines(cpp):
+    source = "/// >>> f(1)\n/// 2\nint f(int x) { return x + 1; }\n\nint g() { return undefined_after; }\n"
+    f = extract(source, "after.cpp").find("f")
+    (verdict,) = await cpp.judge(f, [Program("int f(int x) {\n\n    return x + 1;\n}")])
+    assert "after.cpp:5:" in verdict.output

@@ -90,3 +90,10 @@ async def test_an_example_that_does_not_compile_points_at_its_doc_line(problems)
     assert "did not compile" in verdict.error
     # the first doc-test assert is line 6 of words.rs (1-based)
     assert "words.rs:6:" in verdict.output
+
+
+async def test_errors_below_a_longer_candidate_keep_their_document_lines():
+    source = "/// >>> f(1)\n/// 2\nfn f(x: i32) -> i32 { x + 1 }\n\n\nfn g() -> i32 { undefined_after }\n"
+    f = extract(source, "after.rs").find("f")
+    (verdict,) = await get_runner("rust").judge(f, [Program("fn f(x: i32) -> i32 {\n    x + 1\n}")])
+    assert "after.rs:6:" in verdict.output
