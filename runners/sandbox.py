@@ -36,8 +36,11 @@ class Isolation:
 # Namespaces for the worker and compiled binaries: no network, own pid space (so killing the wrapper kills
 # every process the candidate started, even one that called setsid), own IPC. The file system stays bound
 # so the installed seidr package, Python and the runner's scratch folders keep working.
-_BWRAP = ("--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
-          "--bind", "/", "/", "--dev", "/dev", "--proc", "/proc")
+# Run as root, bwrap would keep every capability (mount, ptrace...) unless told to drop them.
+_BWRAP_NS = ("--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
+             "--cap-drop", "ALL")
+_BWRAP_DEV = ("--dev", "/dev", "--proc", "/proc")
+_BWRAP = (*_BWRAP_NS, "--bind", "/", "/", *_BWRAP_DEV)
 _UNSHARE = ("--net", "--pid", "--fork", "--kill-child", "--mount-proc")
 
 
@@ -55,7 +58,7 @@ def _prefix(level: str, writable: Sequence[str] | None = None) -> list[str]:
     if level == "bwrap" and writable is not None:
         binds = [arg for path in dict.fromkeys(writable) if os.path.isdir(path) for arg in ("--bind", path, path)]
         ro = ("--ro-bind", "/", "/", *binds)
-        return [shutil.which("bwrap") or "bwrap", *_BWRAP[:5], *ro, *_BWRAP[-4:]]
+        return [shutil.which("bwrap") or "bwrap", *_BWRAP_NS, *ro, *_BWRAP_DEV]
     if level == "bwrap":
         return [shutil.which("bwrap") or "bwrap", *_BWRAP]
     if level == "unshare":
@@ -74,7 +77,8 @@ def isolation() -> Isolation:
             layers.append((name, False, f"not installed (Debian package {'bubblewrap' if name == 'bwrap' else 'util-linux'})"))
             continue
         why = _works(_prefix(name))
-        what = "network, pid and IPC namespaces" + (", read-only file system but scratch folders" if name == "bwrap" else "")
+        what = "network, pid and IPC namespaces" + (
+            ", no capabilities, read-only file system but scratch folders" if name == "bwrap" else "")
         layers.append((name, why is None, what if why is None else f"does not run here: {why.splitlines()[0]}"))
         if why is None and level == "none":
             level = name
