@@ -63,6 +63,6 @@ def spec_of(problem) -> Spec:
     if not inputs:
         raise Unsupported(f"{name}() has no examples to search against; add a `>>> {name}(...)` line")
     for word in (problem.description or "").replace("'", '"').split('"')[1::2]:
-        if len(word) <= 3:
+        if len(word) <= 12:  # quoted words in the prose, not quoted sentences
             constants.append(word)
     return Spec(name, params, tuple(inputs), tuple(wants), tuple(dict.fromkeys(constants)))
