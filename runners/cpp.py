@@ -46,9 +46,11 @@ class CppRunner(NativeRunner):
             with open(tmp, "w") as fh:
                 fh.write("#include <bits/stdc++.h>\n")
             proc = await asyncio.create_subprocess_exec(
-                self.compiler, "-std=c++17", self.opt, "-w", "-x", "c++-header", tmp, "-o", self._pch + ".gch",
+                self.compiler, "-std=c++17", self.opt, "-w", "-x", "c++-header", tmp, "-o", tmp + ".gch",
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-            await proc.wait()
+            # other seidr processes may build the same header: each publishes a finished file, never a half one
+            if await proc.wait() == 0 and os.path.exists(tmp + ".gch"):
+                os.replace(tmp + ".gch", self._pch + ".gch")
             os.replace(tmp, self._pch)  # without a .gch the header still works, only slower
 
     def harness(self, problem: Problem, program: Program, examples: Sequence[Example]) -> tuple[str, dict[int, int]]:
