@@ -184,3 +184,17 @@ async def test_errors_below_a_longer_candidate_keep_their_document_lines(cpp):
     f = extract(source, "after.cpp").find("f")
     (verdict,) = await cpp.judge(f, [Program("int f(int x) {\n\n    return x + 1;\n}")])
     assert "after.cpp:5:" in verdict.output
+
+
+async def test_values_without_operator_shift_are_reported_as_not_printable(cpp):
+    source = """struct Point { int x; bool operator==(const Point& o) const { return x == o.x; } };
+
+/// >>> make(1)
+/// Point{2}
+/// >>> std::vector<int>{make(3).x, 4}
+/// std::vector<int>{3, 4}
+Point make(int x) { return Point{x}; }
+"""
+    make = extract(source, "point.cpp").find("make")
+    (verdict,) = await cpp.judge(make, [Program(make.code)])
+    assert [r.summary() for r in verdict.results] == ["expected Point{2}, got not printable", "passed"]
