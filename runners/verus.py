@@ -142,9 +142,12 @@ class VerusRunner:
         error_blocks = sum(1 for kind, _, _ in blocks if kind == "error")
         results = []
         for e in examples:
-            if errors == 0:
+            if e.kind != "spec":
+                # Verus code does not build with plain rustc, so doc examples are not run yet; say so
+                results.append(ExampleResult(e, Outcome.SKIPPED, message="doc examples in Verus files are not run"))
+            elif errors == 0:
                 results.append(ExampleResult(e, Outcome.PASSED))
-            elif e.line in lines or not any(x.line in lines for x in examples):
+            elif e.line in lines or not any(x.line in lines for x in examples if x.kind == "spec"):
                 results.append(ExampleResult(e, Outcome.FAILED, message=lines.get(e.line)
                                              or next((m for k, m, _ in blocks if k == "error"), "did not verify")))
             else:
