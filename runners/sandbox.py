@@ -106,8 +106,15 @@ def _libc():
 
 
 def worker_argv(argv: Sequence[str]) -> list[str]:
-    """Wrap the command that starts a long-lived worker in the isolation ``isolation()`` reports."""
-    return [*_prefix(isolation().level), *argv]
+    """Wrap the command that starts a long-lived worker in the isolation ``isolation()`` reports.
+    The worker keeps the host's pid space: pids it reports for its children must name the same processes
+    for a ``kill_group`` called outside it, so it gets no network, IPC or capabilities, but no pid namespace."""
+    prefix = _prefix(isolation().level)
+    if prefix and isolation().level == "bwrap":
+        prefix = [arg for arg in prefix if arg != "--unshare-pid"]
+    elif prefix:
+        prefix = [prefix[0], "--net"]
+    return [*prefix, *argv]
 
 
 def clean_env(env: Mapping[str, str] | None = None, extra: Mapping[str, str] | None = None) -> dict[str, str]:

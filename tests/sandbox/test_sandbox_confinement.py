@@ -189,3 +189,18 @@ async def test_a_program_writes_only_to_its_scratch_folder(tmp_path, canary):
     assert result.stdout.decode().count("refused") == 3, result.stdout
     assert not os.path.exists(home_file) and os.listdir(canary) == [] and not (tmp_path / "no").exists()
     assert (scratch / "ok").read_text() == "x"
+
+
+@namespaces
+def test_a_wrapped_worker_reports_pids_that_the_judge_can_kill():
+    marker = f"seidr-worker-{uuid.uuid4().hex}"
+    code = f"import subprocess; print(subprocess.Popen(['sh', '-c', 'sleep 30 # {marker}']).pid, flush=True)"
+    worker = subprocess.Popen(worker_argv([sys.executable, "-c", code]), stdout=subprocess.PIPE)
+    try:
+        pid = int(worker.stdout.readline())
+        with open(f"/proc/{pid}/status") as status:
+            parent = next(int(line.split()[1]) for line in status if line.startswith("PPid:"))
+        assert parent in survivors(marker)  # the pid names the worker's own child out here too
+        os.kill(pid, 9)
+    finally:
+        worker.wait(10)
