@@ -77,7 +77,7 @@ def isolation() -> Isolation:
             layers.append((name, False, f"not installed (Debian package {'bubblewrap' if name == 'bwrap' else 'util-linux'})"))
             continue
         why = _works(_prefix(name))
-        what = "network, pid and IPC namespaces" + (
+        what = "network and IPC namespaces; for compiled programs also pid" + (
             ", no capabilities, read-only file system but scratch folders" if name == "bwrap" else "")
         layers.append((name, why is None, what if why is None else f"does not run here: {why.splitlines()[0]}"))
         if why is None and level == "none":
@@ -93,7 +93,7 @@ def isolation() -> Isolation:
     else:
         missing = ", ".join(n for n, ok, _ in layers if not ok and n not in ("bwrap", "unshare"))
         files = "read-only file system for compiled programs" if level == "bwrap" else "writable file system"
-        detail = f"{level}: no network, own pid space, {files}, rlimits, no_new_privs; missing: {missing}"
+        detail = f"{level}: no network, {files} in their own pid space, rlimits, no_new_privs; missing: {missing}"
     return Isolation(level, detail, tuple(layers))
 
 

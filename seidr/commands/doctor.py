@@ -26,6 +26,16 @@ def _toolchains() -> list[tuple[str, str | None]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+
+    try:
+        _print()
+    except BrokenPipeError:  # piped into head: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    return 0
+
+
+def _print() -> None:
     from seidr.runners.sandbox import isolation
 
     iso = isolation()
@@ -37,4 +47,3 @@ def run(args: argparse.Namespace) -> int:
     for name, path in _toolchains():
         hint = " (set VERUS_PATH to the verus binary)" if name == "verus" else " (install it to use this language)"
         print(f"  {name:<7} {path or 'not found' + hint}")
-    return 0
