@@ -8,6 +8,7 @@ against the hidden tests.
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import doctest
 import statistics
@@ -54,7 +55,9 @@ def humaneval_problems(limit: int | None) -> list[Problem]:
     for task in list(read_problems().values())[:limit]:
         entry, prompt = task["entry_point"], task["prompt"]
         signature = next((ln for ln in prompt.splitlines() if ln.startswith(f"def {entry}(")), "")
-        docstring = prompt[prompt.find(signature):] if signature else ""
+        fn = next((n for n in ast.walk(ast.parse(prompt + "    pass\n"))
+                   if isinstance(n, ast.FunctionDef) and n.name == entry), None)
+        docstring = (ast.get_docstring(fn) or "") if fn else ""
         hidden = (Example(source=task["test"] + f"\ncheck({entry})", kind="assert"),)
         prob = problem_from(entry, signature, docstring, hidden)
         problems.append(Problem(**{**prob.__dict__, "context": prompt[:prompt.find(signature)],
