@@ -26,7 +26,7 @@ async def search_in_worker(spec: Spec, seconds: float, max_programs: int | None)
 
 
 def _main() -> None:
-    from seidr.synth.enumerative.search import search
+    from seidr.synth.enumerative.bottom_up import search
     spec, seconds, max_programs = pickle.loads(sys.stdin.buffer.read())
     sys.stdout.buffer.write(pickle.dumps(search(spec, seconds, max_programs)))
 
