@@ -27,7 +27,10 @@ DATA = Path(__file__).parent / "data" / "small_functions.py"
 
 
 def problem_from(name: str, signature: str, docstring: str, hidden: tuple = ()) -> Problem:
-    parsed = doctest.DocTestParser().parse(docstring)
+    try:
+        parsed = doctest.DocTestParser().parse(docstring)
+    except ValueError:  # a docstring doctest itself rejects (ragged indentation) gives no examples
+        parsed = [docstring]
     examples = tuple(Example(source=p.source.strip(), expected=p.want, line=p.lineno)
                      for p in parsed if isinstance(p, doctest.Example))
     prose = "".join(p for p in parsed if isinstance(p, str)).strip()
