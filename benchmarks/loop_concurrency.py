@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
+import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -30,13 +29,11 @@ PROBLEM = Problem(language="python", name="inc", description="One more than x.",
 
 
 def scripted_server():
-    """The engine tests' scripted OpenAI-compatible server, started on 127.0.0.1."""
-    spec = importlib.util.spec_from_file_location("engine_server", ROOT / "tests" / "engine" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    server = module.ScriptedServer()
-    threading.Thread(target=server.httpd.serve_forever, daemon=True).start()
-    return server
+    """The tests' scripted OpenAI-compatible server, started on 127.0.0.1."""
+    sys.path.insert(0, str(ROOT))
+    from tests.support.model_server import ScriptedServer
+
+    return ScriptedServer().start()
 
 
 def reply(i: int, drafts: int) -> str:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.model_server import ScriptedServer
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
@@ -36,3 +38,12 @@ def need(tool: str) -> str:
     if path is None:
         pytest.skip(f"{tool} is not installed")
     return path
+
+
+@pytest.fixture
+def scripted_server(monkeypatch: pytest.MonkeyPatch):
+    """A scripted OpenAI-compatible server on 127.0.0.1; litellm's OpenAI route wants a key, any will do."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
+    server = ScriptedServer().start()
+    yield server
+    server.stop()

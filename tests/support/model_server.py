@@ -1,12 +1,11 @@
-"""A scripted OpenAI-compatible server on 127.0.0.1 for the engine's end-to-end tests (litellm's real HTTP path)."""
+"""A scripted OpenAI-compatible chat server on 127.0.0.1: litellm's real HTTP path with replies fixed in advance.
+Used by the tests (the ``scripted_server`` fixture) and by the benchmarks."""
 from __future__ import annotations
 
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 
 class ScriptedServer:
@@ -53,14 +52,10 @@ class ScriptedServer:
 
         return Handler
 
+    def start(self) -> "ScriptedServer":
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
 
-@pytest.fixture
-def scripted_server(monkeypatch):
-    # litellm's OpenAI route wants a key; the local server accepts any
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
-    server = ScriptedServer()
-    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
