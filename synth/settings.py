@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
 from seidr.runners.limits import Limits
+from seidr.synth.config_file import read_config_file  # noqa: F401  (read here without pydantic)
 
 STRATEGIES = ("seidr", "best-of-n", "mbr", "refine", "treefinement")
 
@@ -167,34 +168,3 @@ def load_settings(*layers: Mapping | None) -> tuple[Settings, list[str]]:
             if not dropped:
                 break
     return Settings(), problems
-
-
-def read_config_file(start: str) -> tuple[dict, list[str]]:
-    """The ``[tool.seidr]`` table of the nearest ``pyproject.toml``, or a ``seidr.toml``, at or above ``start``."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-
-    folder = os.path.abspath(start)
-    if os.path.isfile(folder):
-        folder = os.path.dirname(folder)
-    while True:
-        for name in ("seidr.toml", "pyproject.toml"):
-            path = os.path.join(folder, name)
-            if not os.path.isfile(path):
-                continue
-            try:
-                with open(path, "rb") as fh:
-                    data = tomllib.load(fh)
-            except (OSError, tomllib.TOMLDecodeError) as exc:
-                return {}, [f"{path}: cannot read settings ({exc}); using defaults"]
-            if name == "seidr.toml":
-                return data, []
-            table = data.get("tool", {}).get("seidr")
-            if table is not None:
-                return (table if isinstance(table, dict) else {}), []
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return {}, []
-        folder = parent
