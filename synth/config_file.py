@@ -8,11 +8,6 @@ import os
 
 def read_config_file(start: str) -> tuple[dict, list[str]]:
     """The ``[tool.seidr]`` table of the nearest ``pyproject.toml``, or a ``seidr.toml``, at or above ``start``."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-
     folder = os.path.abspath(start)
     if os.path.isfile(folder):
         folder = os.path.dirname(folder)
@@ -23,8 +18,14 @@ def read_config_file(start: str) -> tuple[dict, list[str]]:
                 continue
             try:
                 with open(path, "rb") as fh:
-                    data = tomllib.load(fh)
-            except (OSError, tomllib.TOMLDecodeError) as exc:
+                    raw = fh.read()
+            except OSError as exc:
+                return {}, [f"{path}: cannot read settings ({exc}); using defaults"]
+            if name == "pyproject.toml" and b"seidr" not in raw:
+                continue  # no [tool.seidr] table can be in it; not parsing it keeps start-up quick
+            try:
+                data = _toml().loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError
                 return {}, [f"{path}: cannot read settings ({exc}); using defaults"]
             if name == "seidr.toml":
                 return data, []
@@ -35,3 +36,11 @@ def read_config_file(start: str) -> tuple[dict, list[str]]:
         if parent == folder:
             return {}, []
         folder = parent
+
+
+def _toml():
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib

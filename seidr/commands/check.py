@@ -14,6 +14,7 @@ SKIP_FOLDERS = frozenset({".venv", "venv", "node_modules", "__pycache__", "build
 SKIP_SUFFIXES = (".pyi",)
 KNOWN = "a Python, C++, Rust or Verus source file"
 TOOLCHAINS = {"cpp": ("g++", "C++"), "rust": ("rustc", "Rust")}
+BROKEN = "the file does not parse"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +39,7 @@ class FileReport:
     text: str = ""
     limits: object = None
     messages: list = field(default_factory=list)  # (0-based line, 0-based column, kind, message)
+    toolchain: str | None = None  # why its functions could not be run: a compiler or verifier is missing
     functions: list[FunctionReport] = field(default_factory=list)
 
 
@@ -120,10 +122,12 @@ def _read(path: str, limits) -> FileReport:
             encoding = "utf-8-sig"
     try:
         report.text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        start = getattr(exc, "start", 0)
-        line = data.count(b"\n", 0, start)
-        report.messages.append((line, 0, "error", f"cannot decode the file as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}"))
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode(encoding, "replace"))
+        report.messages.append((data.count(b"\n", 0, exc.start), column, "error",
+                                f"not {encoding} text: byte 0x{data[exc.start]:02x} ({exc.reason}); "
+                                "save the file as UTF-8 or declare its encoding"))
         return report
     report.language = language_for(path, report.text) or "python"
     return report
@@ -172,7 +176,7 @@ async def _judge_all(reports: list[FileReport]) -> None:
                 function = FunctionReport(problem)
                 report.functions.append(function)
                 if broken:
-                    function.reason = "the file does not parse"
+                    function.reason = BROKEN
                 elif problem.is_stub:
                     function.status = "stub"
                 elif not problem.checked_examples():
@@ -180,7 +184,7 @@ async def _judge_all(reports: list[FileReport]) -> None:
                 else:
                     runner, missing = _runner_for(report.language, runners)
                     if missing:
-                        function.reason = missing
+                        function.reason = report.toolchain = missing
                     else:
                         jobs.append(_judge(runner, function, report.limits))
         await asyncio.gather(*jobs)
@@ -255,12 +259,12 @@ def _fails(report: FileReport) -> bool:
 
 def _counts(function: FunctionReport) -> tuple[int, int, int]:
     """(passed, counted, skipped) examples of a function."""
-    problem = function.problem
-    skipped = len(problem.examples) - len(problem.checked_examples())
-    if function.verdict is None:
-        total = len(problem.checked_examples())
-        return (0, total, skipped)
-    return function.verdict.n_passed, function.verdict.n_total, skipped
+    checked = len(function.problem.checked_examples())
+    skipped = len(function.problem.examples) - checked
+    verdict = function.verdict
+    if verdict is None or not verdict.counted:  # not run, or the whole program failed before any example
+        return 0, checked, skipped
+    return verdict.n_passed, verdict.n_total, skipped
 
 
 def _expected_text(result) -> str:
@@ -280,7 +284,7 @@ def _failure(result) -> str:
     if "\n" not in expected and "\n" not in actual:
         return f"expected {expected}, got {actual}"
     indent = "\n    "
-    return "expected" + indent + indent.join(expected.split("\n")) + "\n  got" + indent + indent.join(actual.split("\n"))
+    return f"expected{indent}{indent.join(expected.splitlines())}\n  got{indent}{indent.join(actual.splitlines())}"
 
 
 def _print_text(reports: list[FileReport]) -> None:
@@ -289,6 +293,9 @@ def _print_text(reports: list[FileReport]) -> None:
         for line, _, kind, message in report.messages:
             prefix = "syntax error: " if kind == "syntax" else ""
             print(f"{report.path}:{line + 1}: {prefix}{message}")
+        if report.toolchain:
+            print(f"{report.path}: {report.toolchain}")
+        explained = (report.toolchain, BROKEN)
         for function in report.functions:
             problem = function.problem
             counts[function.status] += 1
@@ -296,7 +303,7 @@ def _print_text(reports: list[FileReport]) -> None:
             passed, total, skipped = _counts(function)
             more = f" ({skipped} skipped)" if skipped else ""
             if function.status == "not-checked":
-                print(f"{where} not checked: {function.reason}")
+                print(f"{where} not checked" + ("" if function.reason in explained else f": {function.reason}"))
                 continue
             if function.status == "stub":
                 print(f"{where} 0/{total} examples pass (not implemented){more}")
@@ -307,8 +314,9 @@ def _print_text(reports: list[FileReport]) -> None:
             verdict = function.verdict
             if verdict is None:
                 continue
-            if verdict.error and not verdict.failures:
+            if verdict.error:  # the program failed as a whole (did not load, compile, or finish in time)
                 print(f"{report.path}:{problem.line + 1}: error: {verdict.error}")
+                continue
             for result in verdict.failures:
                 print(f"{report.path}:{result.example.line + 1}: {_failure(result)}")
     shown = [f"{counts['passed']} pass", f"{counts['failed']} fail"]
@@ -349,6 +357,7 @@ def _print_json(reports: list[FileReport], skipped: list[tuple[str, str]], notes
             "language": report.language,
             "messages": [{"line": line + 1, "column": col + 1, "kind": kind, "message": message}
                          for line, col, kind, message in report.messages],
+            "toolchain": report.toolchain,
             "functions": functions,
         })
     out = {

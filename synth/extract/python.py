@@ -90,13 +90,14 @@ def _unreadable_character(source: _Source) -> SourceMessage | None:
     space, by U+FFFD) so that what can be found is still found."""
     found = None
     for n, line in enumerate(source.lines):
-        bad = _UNREADABLE.search(line)
+        bad = _UNREADABLE.search(line) if "\0" in line or not line.isascii() else None
         if bad is None:
             continue
         if found is None:
             char = bad.group()
             what = "a NUL character" if char == "\0" else f"an unpaired surrogate ({ascii(char)[1:-1]})"
-            found = SourceMessage(n, source.shown(n, bad.start()), f"the file holds {what}, which Python source cannot hold")
+            found = SourceMessage(n, source.shown(n, bad.start()),
+                                  f"the file holds {what}, which Python source cannot hold")
         source.lines[n] = _UNREADABLE.sub(lambda m: " " if m.group() == "\0" else "\ufffd", line)
     return found
 
@@ -125,7 +126,10 @@ def _parse(source: _Source) -> tuple[ast.Module | None, SourceMessage | None]:
 def _syntax_message(source: _Source, exc: SyntaxError) -> SourceMessage:
     last = len(source.lines) - 1
     line = min(max((exc.lineno or 1) - 1, 0), last)
-    col = min(max((exc.offset or 1) - 1, 0), len(source.lines[line]))
+    text = source.lines[line]
+    col = min(max((exc.offset or 1) - 1, 0), len(text))
+    if isinstance(exc, IndentationError) and not (exc.msg or "").startswith("expected"):
+        col = len(text) - len(text.lstrip())  # Python's column for a bad indent is inside it, or past the line
     end_line = end_col = None
     if exc.end_lineno and exc.end_offset and (exc.end_lineno - 1, exc.end_offset - 1) > (line, col):
         end_line = min(exc.end_lineno - 1, last)
@@ -135,8 +139,16 @@ def _syntax_message(source: _Source, exc: SyntaxError) -> SourceMessage:
 
 
 def _blank_block(lines: list[str], line: int) -> bool:
-    """Blank the top-level statement (with its decorators) that holds ``line``; False if nothing was left
-    to blank there."""
+    """Take the broken code around ``line`` out: the innermost method (or nested class) holding it becomes
+    ``pass``, so the rest of its class survives; at the top level, the whole statement with its decorators
+    is blanked. False if nothing was left to take out."""
+    line = min(max(line, 0), len(lines) - 1)
+    inner = _enclosing_definition(lines, line)
+    if inner is not None:
+        start, end, indent = inner
+        if lines[start] != indent + "pass" or any(lines[start + 1:end]):
+            lines[start:end] = [indent + "pass"] + [""] * (end - start - 1)
+            return True
     start = line
     while start > 0 and not _TOP_LEVEL.match(lines[start]):
         start -= 1
@@ -145,11 +157,45 @@ def _blank_block(lines: list[str], line: int) -> bool:
     end = line + 1
     while end < len(lines) and not _TOP_LEVEL.match(lines[end]):
         end += 1
-    changed = False
-    for n in range(start, end):
-        changed = changed or bool(lines[n])
-        lines[n] = ""
+    changed = any(lines[start:end])
+    lines[start:end] = [""] * (end - start)
     return changed
+
+
+_DEFINITION = re.compile(r"([ \t]*)(?:async[ \t]+def|def|class)\b")
+
+
+def _indent(text: str) -> int | None:
+    """The width of a line's indentation, or None for a blank or comment line (which says nothing)."""
+    stripped = text.lstrip()
+    return None if not stripped or stripped.startswith("#") else len(text) - len(stripped)
+
+
+def _enclosing_definition(lines: list[str], line: int) -> tuple[int, int, str] | None:
+    """(first line with decorators, end line, indentation) of the innermost indented ``def`` or ``class``
+    holding ``line``, judged by indentation alone; None at the top level."""
+    limit = _indent(lines[line])
+    found = None
+    for n in range(line, -1, -1):
+        width = _indent(lines[n])
+        if width is None or (n != line and limit is not None and width >= limit):
+            continue
+        limit = width
+        match = _DEFINITION.match(lines[n])
+        if match:
+            found = n, match.group(1)
+            break
+        if width == 0:
+            return None
+    if found is None or not found[1]:
+        return None
+    start, indent = found
+    while start > 0 and lines[start - 1].startswith(indent + "@"):
+        start -= 1
+    end = line + 1
+    while end < len(lines) and (_indent(lines[end]) is None or _indent(lines[end]) > len(indent)):
+        end += 1
+    return start, end, indent
 
 
 # --- functions and their examples ------------------------------------------------------------------------
@@ -343,11 +389,28 @@ def _line_starts(doc: ast.Constant, source: _Source) -> list[int]:
     return list(range(first, first + value_lines + 1))
 
 
+class _Decoded:
+    """The value being decoded, and the document line each of its lines starts on: where its first
+    character is, which for a line after an escaped ``\\n`` may be a later literal on a later line."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.starts: list[int] = []
+        self.pending = True  # the next character starts a new line of the value
+
+    def emit(self, text: str, line: int) -> None:
+        if self.pending:
+            self.starts.append(line)
+        self.parts.append(text)
+        newlines = text.count("\n")
+        self.starts.extend([line] * (newlines - text.endswith("\n")))
+        self.pending = text.endswith("\n")
+
+
 def _scan_literal(segment: str, line: int) -> tuple[str, list[int]] | None:
     """Decode the string literal(s) in ``segment`` as Python does, noting the document line on which each
     line of the value starts; None for anything it does not understand (the caller then counts lines)."""
-    out: list[str] = []
-    starts = [line]
+    value = _Decoded()
     pos, size = 0, len(segment)
     while pos < size:
         char = segment[pos]
@@ -372,39 +435,36 @@ def _scan_literal(segment: str, line: int) -> tuple[str, list[int]] | None:
                 return None
             char = segment[pos]
             if char == "\n":
-                out.append("\n")
+                value.emit("\n", line)
                 line += 1
-                starts.append(line)
                 pos += 1
             elif char == "\\":
                 following = segment[pos + 1:pos + 2]
                 if following == "\n":
-                    line += 1
                     if raw:
-                        out.append("\\\n")
-                        starts.append(line)
+                        value.emit("\\\n", line)
+                    line += 1
                     pos += 2
                 elif raw:
-                    out.append(char + following)
+                    value.emit(char + following, line)
                     pos += 2
                 elif following in _SIMPLE_ESCAPES:
-                    out.append(_SIMPLE_ESCAPES[following])
-                    starts.extend([line] * (following == "n"))
+                    value.emit(_SIMPLE_ESCAPES[following], line)
                     pos += 2
                 else:
                     escape = _ESCAPE.match(segment, pos)
                     if escape is None:
-                        out.append("\\")
+                        value.emit("\\", line)
                         pos += 1
                         continue
-                    decoded = codecs.decode(escape.group(0), "unicode_escape")
-                    out.append(decoded)
-                    starts.extend([line] * decoded.count("\n"))
+                    value.emit(codecs.decode(escape.group(0), "unicode_escape"), line)
                     pos = escape.end()
             else:
                 plain = _PLAIN.match(segment, pos)
                 end = plain.end() if plain else pos + 1
-                out.append(segment[pos:end])
+                value.emit(segment[pos:end], line)
                 pos = end
         pos += len(quote)
-    return "".join(out), starts
+    if value.pending:
+        value.starts.append(line)
+    return "".join(value.parts), value.starts
