@@ -115,6 +115,8 @@ def _parse(source: _Source) -> tuple[ast.Module | None, SourceMessage | None]:
             error = _syntax_message(source, exc)
         except (RecursionError, MemoryError):
             return None, first or SourceMessage(0, 0, "the code is nested too deeply for Python's parser")
+        except SystemError as exc:  # the parser's own failure (CPython 3.11's recursion bookkeeping)
+            return None, first or SourceMessage(0, 0, f"Python's parser failed on this file: {exc}")
         except ValueError as exc:  # NUL bytes on Pythons that raise ValueError for them
             return None, first or SourceMessage(0, 0, str(exc))
         first = first or error
