@@ -19,7 +19,8 @@ os.environ.setdefault("OPENAI_API_KEY", "sk-local-benchmark")
 from seidr.runners.example import Example  # noqa: E402
 from seidr.runners.problem import Problem  # noqa: E402
 from seidr.synth.develop import develop_problem, runner_for  # noqa: E402
-from seidr.synth.fallbacks import part  # noqa: E402
+from seidr.synth.budget import Budget  # noqa: E402
+from seidr.synth.models import Model  # noqa: E402
 from seidr.synth.settings import load_settings  # noqa: E402
 from seidr.synth.steps import Search  # noqa: E402
 
@@ -53,8 +54,8 @@ async def one_at_a_time(server, settings) -> tuple[float, bool]:
     server.requests.clear()
     server.replies = [[reply(i, settings.search.drafts)] for i in range(settings.search.drafts)]
     runner = runner_for("python")
-    model = part("Model").from_settings(settings)
-    search = Search(PROBLEM, model, runner, part("Budget").from_settings(settings.budget), None, settings)
+    model = Model.from_settings(settings)
+    search = Search(PROBLEM, model, runner, Budget.from_settings(settings.budget), None, settings)
     started = time.perf_counter()
     for i in range(settings.search.drafts):
         await search.judge(await search.draft(1, salt=str(i)))
