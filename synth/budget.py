@@ -51,7 +51,7 @@ class Budget:
         if tokens is not None and self.used["tokens"] >= tokens:
             return f"tokens {self.used['tokens']} of {tokens}"
         if cost is not None and self.used["cost_usd"] >= cost:
-            return f"cost ${self.used['cost_usd']:.4f} of ${cost:.2f}"
+            return f"cost ${self.used['cost_usd']:.4g} of ${cost:g}"
         if seconds is not None and self.elapsed() >= seconds:
             return f"time {self.elapsed():.1f} s of {seconds:g} s"
         return None

@@ -26,8 +26,8 @@ class ScriptedServer:
 
     ``replies[k]`` answers the k-th answered request (the last one repeats); ``answer(text, ...)`` scripts the
     requests whose last user message contains ``text`` instead. ``fail(mode, ...)`` makes the next requests
-    fail, one mode each, in order. ``requests`` holds every request body received, failed ones included;
-    ``max_active`` the most requests it was answering at once."""
+    fail, one mode each, in order. ``requests`` holds every request body received, failed ones included,
+    ``times`` when each arrived, ``max_active`` the most requests it was answering at once."""
 
     def __init__(self):
         self.replies: list[list[str]] = []
@@ -35,8 +35,9 @@ class ScriptedServer:
         self.slow_seconds = 10.0  # how long a "slow" failure keeps the client waiting before answering
         self.retry_after: str | None = "1"  # the Retry-After header of a "429"
         self.requests: list[dict] = []
+        self.times: list[float] = []  # time.monotonic() at each request's arrival
         self.failures: list[str] = []
-        self.answered = 0
+        self._failed: list[dict] = []  # bodies of requests that got no reply (kept, so their ids stay theirs)
         self.active = 0
         self.max_active = 0
         self._rules: list[tuple[str, list[list[str]], list[int]]] = []
@@ -62,14 +63,19 @@ class ScriptedServer:
             self.failures.extend(modes)
         return self
 
-    def _texts(self, body: dict) -> list[str]:
+    @property
+    def answered(self) -> int:
+        """Requests in ``requests`` that got a reply (clearing ``requests`` starts the script again)."""
+        failed = {id(b) for b in self._failed}
+        return sum(1 for r in self.requests if id(r) not in failed)
+
+    def _texts(self, body: dict, k: int) -> list[str]:
         prompt = _last_user_message(body)
         for contains, rounds, used in self._rules:
             if contains in prompt:
                 texts = rounds[min(used[0], len(rounds) - 1)]
                 used[0] += 1
                 return texts
-        k = self.answered
         return self.replies[min(k, len(self.replies) - 1)] if self.replies else ["no idea"]
 
     # -- serving ------------------------------------------------------------------------------------
@@ -77,8 +83,6 @@ class ScriptedServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
             def log_message(self, *args):
                 pass
 
@@ -102,18 +106,25 @@ class ScriptedServer:
                     body = json.loads(raw or b"{}")
                 except ValueError:
                     body = {}
-                with server._lock:
-                    server.requests.append(body)
+                with server._lock:  # the reply is chosen in order of arrival
                     failure = server.failures.pop(0) if server.failures else None
+                    texts, k = [], -1
+                    if failure in (None, "slow"):
+                        k = server.answered
+                        texts = server._texts(body, k)
+                    else:
+                        server._failed.append(body)
+                    server.requests.append(body)
+                    server.times.append(time.monotonic())
                     server.active += 1
                     server.max_active = max(server.max_active, server.active)
                 try:
-                    self._answer(body, failure)
+                    self._answer(body, failure, texts, k)
                 finally:
                     with server._lock:
                         server.active -= 1
 
-            def _answer(self, body: dict, failure: str | None):
+            def _answer(self, body: dict, failure: str | None, texts: list[str], k: int):
                 if failure == "429":
                     headers = {"Retry-After": server.retry_after} if server.retry_after is not None else {}
                     return self._error(429, "Rate limit reached; slow down.", "rate_limit_exceeded", headers)
@@ -136,10 +147,6 @@ class ScriptedServer:
                     data = json.dumps(self._payload(body, ["cut short"] * n, -1)).encode()
                     self.close_connection = True
                     return self._send(200, data[: len(data) // 2], length=len(data))
-                with server._lock:
-                    texts = server._texts(body)
-                    k = server.answered
-                    server.answered += 1
                 self._send(200, json.dumps(self._payload(body, (texts * n)[:n], k)).encode())
 
             def _payload(self, body: dict, texts: list[str], k: int) -> dict:
@@ -155,7 +162,7 @@ class ScriptedServer:
         return Handler
 
     def start(self) -> "ScriptedServer":
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self) -> None:
