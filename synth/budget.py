@@ -42,9 +42,10 @@ class Budget:
     @property
     def exhausted(self) -> str | None:
         """Why nothing more may be spent, or None. Calls in flight count as spent."""
-        return self._reason(0)
+        return self.limit_reached()
 
-    def _reason(self, own: int) -> str | None:
+    def limit_reached(self, own: int = 0) -> str | None:
+        """The limit reached, or None; ``own`` calls the caller reserved itself are not counted against it."""
         calls, tokens, cost, seconds = (self.limits[k] for k in ("calls", "tokens", "cost_usd", "seconds"))
         if calls is not None and self.used["calls"] + self.reserved - own >= calls:
             return f"model calls {self.used['calls'] + self.reserved - own} of {calls}"
@@ -59,7 +60,7 @@ class Budget:
     def check(self, own: int = 0) -> None:
         """Raise ``BudgetExhausted`` when a limit is reached; ``own`` calls the caller reserved itself are not
         counted against it."""
-        reason = self._reason(own)
+        reason = self.limit_reached(own)
         if reason:
             raise BudgetExhausted(reason)
 

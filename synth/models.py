@@ -8,12 +8,14 @@ import email.utils
 import logging
 import os
 import time
+import weakref
 from dataclasses import dataclass, replace
 
 from seidr.synth.budget import Budget, BudgetExhausted
 from seidr.synth.reply_cache import ReplyCache, reply_key
 
 _litellm = None
+_SLOTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop -> {(model, base, bound): semaphore}
 # where the key is not PROVIDER_API_KEY, the variable litellm reads for it
 _KEY_VARIABLES = {"together_ai": "TOGETHERAI_API_KEY", "gemini": "GEMINI_API_KEY", "azure": "AZURE_API_KEY",
                   "bedrock": "AWS_ACCESS_KEY_ID", "vertex_ai": "GOOGLE_APPLICATION_CREDENTIALS"}
@@ -105,11 +107,9 @@ class Model:
         self.concurrency = max(1, concurrency)
         self.cache = ReplyCache(cache_folder) if cache_folder else None
         self.retries, self.retry_wait, self.retry_max_wait = max(0, retries), retry_wait, retry_max_wait
-        self.provider: str | None = None
+        self.provider: str | None = None  # litellm's provider of the model, once ``prepare`` ran
         self.n_in_one_request = False
-        self._semaphore: asyncio.Semaphore | None = None
-        self._semaphore_loop = None
-        self.requests = 0  # requests sent (attempts included), for the spend line and tests
+        self._base: str | None = None
 
     @classmethod
     def from_settings(cls, settings) -> "Model":
@@ -126,7 +126,10 @@ class Model:
         """Import litellm and check the model name and its key, so a bad setup fails before any request."""
         if self.provider is not None:
             return
-        litellm = load_litellm()
+        try:
+            litellm = load_litellm()
+        except ImportError as exc:
+            raise ModelError(f"litellm cannot be imported ({exc}); reinstall seidr (pip install seidr)") from None
         try:
             model, provider, _, base = litellm.get_llm_provider(self.name, api_base=self.api_base)
         except Exception:  # litellm raises its BadRequestError with a page of text
@@ -209,10 +212,13 @@ class Model:
         return list(enumerate(got))
 
     def _lock(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        if self._semaphore is None or self._semaphore_loop is not loop:
-            self._semaphore, self._semaphore_loop = asyncio.Semaphore(self.concurrency), loop
-        return self._semaphore
+        """The bound on requests in flight, shared by every search in this event loop that asks the same
+        model at the same place (the server's syntheses of several functions together stay under it)."""
+        slots = _SLOTS.setdefault(asyncio.get_running_loop(), {})
+        key = (self.name, self._base, self.concurrency)
+        if key not in slots:
+            slots[key] = asyncio.Semaphore(self.concurrency)
+        return slots[key]
 
     async def _request(self, messages, n: int, temperature: float, budget) -> list[Completion]:
         """One request (with its retries) for ``n`` choices, its call reserved in the budget before it waits
@@ -259,7 +265,6 @@ class Model:
             async for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    self.requests += 1
                     remaining = budget.remaining_seconds() if budget is not None else None
                     timeout = self.timeout if remaining is None else max(0.01, min(self.timeout, remaining))
                     return await litellm.acompletion(**options, timeout=timeout)
@@ -271,13 +276,13 @@ class Model:
             return await asyncio.wait_for(attempt_all(), max(0.01, remaining))
         except asyncio.TimeoutError:
             if budget is not None and budget.remaining_seconds() is not None and budget.remaining_seconds() <= 0.05:
-                raise BudgetExhausted(budget.exhausted or f"time {budget.limits['seconds']:g} s") from None
+                raise BudgetExhausted(budget.limit_reached(own=1) or f"time {budget.limits['seconds']:g} s") from None
             raise self._error(TimeoutError("timed out"), attempts) from None
         except (BudgetExhausted, asyncio.CancelledError):
             raise
         except Exception as exc:  # every provider failure, mapped by litellm to its exception types
             if budget is not None and budget.remaining_seconds() is not None and budget.remaining_seconds() <= 0:
-                raise BudgetExhausted(budget.exhausted or "time") from None
+                raise BudgetExhausted(budget.limit_reached(own=1) or f"time {budget.limits['seconds']:g} s") from None
             raise self._error(exc, attempts) from None
 
     def _transient(self, exc: BaseException) -> bool:

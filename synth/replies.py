@@ -403,24 +403,51 @@ def _drop_items(code: str, language: str) -> str:
     return code
 
 
-def _unwrap_verus(code: str) -> str:
-    match = re.search(r"\bverus!\s*\{", code)
-    if not match:
-        return code
-    end = _matching(code, match.end() - 1)
-    if end < 0:
-        return code
-    inner = textwrap.dedent(code[match.end():end - 1])
-    after = re.sub(r"^[ \t]*//[^\n]*", "", code[end:], count=1)  # the customary `} // verus!`
-    return code[:match.start()] + inner.strip("\n") + "\n" + after
+_TYPE_ITEM = {
+    "cpp": re.compile(r"^[ \t]*(?:template\s*<[^>]*>\s*)?(?:struct|class|union|enum(?:\s+class)?|using|typedef)\s+(\w+)", re.M),
+    "rust": re.compile(r"^[ \t]*(?:pub(?:\([^)]*\))?\s+)?(?:struct|enum|union|trait|type|const|static)\s+(\w+)", re.M),
+}
+
+
+def _drop_defined(code: str, language: str, context: str) -> str:
+    """Code without the types and constants the file already defines (a second definition does not compile)."""
+    pattern = _TYPE_ITEM["cpp" if language == "cpp" else "rust"]
+    defined = set(pattern.findall(context))
+    for match in reversed(list(pattern.finditer(code))):
+        if match.group(1) not in defined:
+            continue
+        brace, semi = code.find("{", match.end()), code.find(";", match.end())
+        if brace >= 0 and (semi < 0 or brace < semi):
+            end = _matching(code, brace)
+            end = end + 1 if end > 0 and code[end:end + 1] == ";" else end
+        else:
+            end = semi + 1 if semi >= 0 else -1
+        if end > 0:
+            code = code[:match.start()] + code[end:].lstrip("\n")
+    return code
+
+
+def _unwrap(code: str, opener: str, holding: str | None = None) -> str:
+    """``code`` with the first block that ``opener`` starts (``verus! {``, ``impl Grid {``) replaced by its
+    contents, when that block holds ``holding`` (a pattern; any block when None)."""
+    for match in re.finditer(opener, code):
+        end = _matching(code, match.end() - 1)
+        if end < 0 or (holding is not None and not re.search(holding, code[match.end():end])):
+            continue
+        inner = textwrap.dedent(code[match.end():end - 1])
+        after = re.sub(r"^[ \t]*//[^\n]*", "", code[end:], count=1)  # the customary `} // verus!`
+        return code[:match.start()] + inner.strip("\n") + "\n" + after
+    return code
 
 
 def _native(text: str, problem) -> Reply:
     language, short = problem.language, problem.short_name
     context = (problem.context or "").replace(PROGRAM_MARK, "")
     for block in _preferred(code_blocks(text, language), language, text):
-        code = _unwrap_verus(block) if language == "verus" else block
-        code = _drop_items(code, language)
+        code = _unwrap(block, r"\bverus!\s*\{") if language == "verus" else block
+        if language in ("rust", "verus") and "." in problem.name:  # a method goes into the file's impl block
+            code = _unwrap(code, r"(?m)^[ \t]*impl\b[^{;]*\{", rf"\bfn\s+{re.escape(short)}\b")
+        code = _drop_defined(_drop_items(code, language), language, context)
         if language in ("rust", "verus"):  # a `use` the file already has would be defined twice
             present = {l.strip() for l in context.splitlines() if l.strip().startswith("use ")}
             code = "\n".join(l for l in code.splitlines() if l.strip() not in present)
