@@ -121,7 +121,7 @@ def test_seidr_synth_uses_the_cache_unless_told_not_to(scripted_server, workspac
             scripted_server.api_base]
     runs = [subprocess.run(argv + extra, cwd=workspace, capture_output=True, text=True, timeout=120)
             for extra in ([], [], ["--no-cache"])]
-    assert [r.returncode for r in runs] == [0, 0, 0], runs[0].stderr
+    assert [r.returncode for r in runs] == [0, 0, 0], "\n".join(r.stderr for r in runs)
     assert runs[1].stdout == runs[0].stdout and "+    return x + 1" in runs[0].stdout
     assert len(scripted_server.requests) == 2  # the first run and the --no-cache run
     assert "Traceback" not in "".join(r.stderr for r in runs)
