@@ -64,11 +64,11 @@ async def develop_problem(problem: Problem, settings: Settings, events: Events |
         found = await _enumerate_first(problem, settings, runner, events)
         if found is not None:
             return found
-        from seidr.synth.fallbacks import part
+        from seidr.synth.budget import Budget
+        from seidr.synth.models import Model
 
-        Budget = part("Budget")
         if model is None:
-            model = part("Model").from_settings(settings)
+            model = Model.from_settings(settings)
         budget = Budget.from_settings(settings.budget)
         return await strategy(problem, model, runner, budget, events, settings)
     finally:

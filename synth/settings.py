@@ -68,6 +68,9 @@ class Settings(_Section):
     api_base: str | None = None
     max_tokens: int = Field(1024, ge=16, le=200000)
     request_timeout: float = Field(120.0, gt=0)
+    retries: int = Field(5, ge=0, le=20)  # retries of a rate-limited, failed or dropped request
+    retry_wait: float = Field(1.0, ge=0, le=60)  # first backoff in seconds; doubles, with jitter
+    retry_max_wait: float = Field(60.0, ge=0, le=600)  # the longest wait, a provider's Retry-After included
     concurrency: int = Field(8, ge=1, le=256)
     cache: bool = True
     cache_dir: str | None = None
