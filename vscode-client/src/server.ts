@@ -122,7 +122,8 @@ export class SeidrServer implements vscode.Disposable {
         }
       });
     }
-    const problem = await probe(interpreter.command);
+    const cwd = folder?.uri.fsPath;
+    const problem = await probe(interpreter.command, cwd);
     if (problem !== undefined) {
       this.output.error(problem.message);
       this.statusBar.setPhase("failed", problem.message);
@@ -133,7 +134,7 @@ export class SeidrServer implements vscode.Disposable {
     const client = new LanguageClient(
       "seidr",
       "seidr",
-      { command: interpreter.command, args: [...SERVER_ARGS], options: { env, cwd: folder?.uri.fsPath } },
+      { command: interpreter.command, args: [...SERVER_ARGS], options: { env, cwd } },
       this.clientOptions(),
     );
     client.onNotification("seidr/status", (status: ServerStatus) => this.statusBar.update(status));
@@ -224,10 +225,10 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Runs the interpreter once to see that it exists and can import seidr's server. */
-function probe(command: string): Promise<StartProblem | undefined> {
+/** Runs the interpreter once, where the server will run, to see that it exists and can import seidr's server. */
+function probe(command: string, cwd: string | undefined): Promise<StartProblem | undefined> {
   return new Promise((resolve) => {
-    execFile(command, [...PROBE_ARGS], { timeout: 60_000 }, (error, _stdout, stderr) => {
+    execFile(command, [...PROBE_ARGS], { timeout: 60_000, cwd }, (error, _stdout, stderr) => {
       if (error === null) {
         resolve(undefined);
         return;

@@ -1,0 +1,136 @@
+"""The VS Code extension in a real VS Code (code-server in Debian's Chromium): the .vsix built from this
+checkout, the seidr server of this checkout, the model a scripted OpenAI-compatible server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.vscode.harness import RESULTS, Browser, CodeServer, build_vsix, find_tools
+
+TOOLS, MISSING = find_tools()
+pytestmark = [
+    pytest.mark.skipif(TOOLS is None, reason=MISSING),
+    pytest.mark.timeout(480),
+]
+
+STUB = '''\
+def count_vowels(text):
+    """How many vowels (a, e, i, o, u) text has, upper or lower case.
+
+    >>> count_vowels("banana")
+    3
+    >>> count_vowels("Sky")
+    0
+    >>> count_vowels("AEIOU and y")
+    6
+    """
+    ...
+'''
+REPLY = "Here is the function:\n```python\ndef count_vowels(text):\n    return sum(1 for ch in text.lower() if ch in \"aeiou\")\n```"
+
+
+@pytest.fixture(scope="module")
+def vsix(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    assert TOOLS is not None
+    return build_vsix(TOOLS, tmp_path_factory.mktemp("vsix"))
+
+
+@pytest.fixture
+def stub_folder(workspace: Path, scripted_server) -> Path:
+    """A project with one stub that has three doctests, set up to use the scripted model."""
+    (workspace / "vowels.py").write_text(STUB)
+    (workspace / ".vscode").mkdir()
+    (workspace / ".vscode" / "settings.json").write_text(json.dumps({
+        "seidr.model": "openai/scripted",
+        "seidr.apiBase": scripted_server.api_base,
+        "seidr.enumerateFirst": False,  # the model writes this body, not the built-in search
+    }, indent=2))
+    return workspace
+
+
+@pytest.fixture
+def code_server(tmp_path: Path, vsix: Path):
+    assert TOOLS is not None
+    server = CodeServer(TOOLS, tmp_path / "code-server", vsix)
+    # seidr.interpreter is machine-scoped: the remote machine's settings hold it, as for any code-server user.
+    server.configure(user={}, machine={"seidr.interpreter": sys.executable})
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser():
+    assert TOOLS is not None
+    person = Browser(TOOLS)
+    yield person
+    person.close()
+
+
+def editor_env() -> dict[str, str]:
+    # The key reaches the server through its environment only; the cache stays in the test's folder.
+    return {**os.environ, "OPENAI_API_KEY": "sk-local-test"}
+
+
+def test_synthesize_a_stub_from_its_doctests(stub_folder, scripted_server, code_server, browser):
+    scripted_server.replies = [[REPLY]]
+    url = code_server.start(editor_env(), trust=True)
+    browser.open(url=f"{url}/?folder={stub_folder}", resultsDir=str(RESULTS))
+    browser.openFile(name="vowels.py")
+
+    # Saving checks the examples: the stub is reported in the Problems view.
+    browser.press(keys="Control+End")
+    browser.type(text="\n")
+    browser.save()
+    problems = browser.problems(expect="not implemented")
+    assert "seidr" in problems and "3 examples" in problems
+    assert "seidr" in browser.statusBar(expect="seidr")
+
+    # The quick fix on the stub runs the synthesis; its edit lands in the editor, and the user saves.
+    browser.goToLine(line=1)
+    browser.codeAction(title="seidr: Synthesize")
+    browser.editorText(expect='ch in text.lower() if ch in "aeiou"', seconds=180)
+    browser.save()
+    browser.screenshot(name="vscode-synthesized.png")
+
+    text = (stub_folder / "vowels.py").read_text()
+    assert 'return sum(1 for ch in text.lower() if ch in "aeiou")' in text
+    assert '    """How many vowels (a, e, i, o, u) text has, upper or lower case.' in text  # docstring kept
+    doctest = subprocess.run([sys.executable, "-m", "doctest", "-v", str(stub_folder / "vowels.py")],
+                             capture_output=True, text=True, timeout=60)
+    assert doctest.returncode == 0, doctest.stdout + doctest.stderr
+    assert "3 passed and 0 failed" in doctest.stdout
+    assert scripted_server.requests, "the model was never asked"
+
+    # The saved file is checked again: the stub's diagnostic is gone.
+    browser.problems(expect="No problems have been detected")
+
+
+def test_untrusted_folder_runs_nothing_until_trusted(stub_folder, code_server, browser):
+    url = code_server.start(editor_env(), trust=False)
+    browser.open(url=f"{url}/?folder={stub_folder}", resultsDir=str(RESULTS))
+    browser.openFile(name="vowels.py")
+    browser.statusBar(expect="seidr: trust this folder to enable")
+    browser.press(keys="Control+End")
+    browser.type(text="\n")
+    browser.save()
+
+    # Several seconds after the save: nothing checked, nothing reported, no process of seidr.
+    deadline = time.monotonic() + 8
+    while time.monotonic() < deadline:
+        assert "not implemented" not in browser.problems()
+        assert code_server.seidr_processes() == []
+        time.sleep(1)
+    browser.screenshot(name="vscode-restricted.png")
+
+    # Trusting the folder from the status bar hint starts seidr in the same window, without a reload.
+    browser.clickStatusBar(text="seidr: trust this folder to enable")
+    browser.clickButton(label="Trust")
+    browser.problems(expect="not implemented")
+    assert any("serve" in argv for argv in code_server.seidr_processes())
