@@ -112,6 +112,21 @@ def test_synthesize_a_stub_from_its_doctests(stub_folder, scripted_server, code_
     browser.problems(expect="No problems have been detected")
 
 
+def test_an_interpreter_without_seidr_gets_the_install_command(stub_folder, tmp_path, code_server, browser):
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True, timeout=120)
+    python = str(bare / "bin" / "python")
+    code_server.configure(user={}, machine={"seidr.interpreter": python})
+    url = code_server.start(editor_env(), trust=True)
+    browser.open(url=f"{url}/?folder={stub_folder}", resultsDir=str(RESULTS))
+    browser.openFile(name="vowels.py")
+    message = browser.notifications(expect="seidr is not installed")
+    assert f"Install it with: {python} -m pip install seidr" in message
+    assert "Copy command" in message and "Run in terminal" in message
+    assert "seidr" in browser.statusBar(expect="seidr")
+    assert code_server.seidr_processes() == []
+
+
 def test_untrusted_folder_runs_nothing_until_trusted(stub_folder, code_server, browser):
     url = code_server.start(editor_env(), trust=False)
     browser.open(url=f"{url}/?folder={stub_folder}", resultsDir=str(RESULTS))

@@ -153,6 +153,7 @@ export class SeidrServer implements vscode.Disposable {
       this.client = undefined;
       this.statusBar.setPhase("failed", message);
       await client.dispose().catch(() => undefined);
+      void offerFix({ kind: "broken", message }, interpreter, this);
     }
   }
 

@@ -216,9 +216,16 @@ const steps = {
     return title;
   },
 
-  /** Notifications' text (toasts and the notification center's list). */
-  async notifications() {
-    return (await page.locator(".notifications-toasts, .notifications-center").allInnerTexts()).join("\n");
+  /** The notifications' text; with `expect`, waits until one shows that text. */
+  async notifications({ expect, seconds = 60 }) {
+    const read = async () => (await page.locator(".notifications-toasts").allInnerTexts()).join("\n").replace(/\s+/g, " ");
+    if (!expect) {
+      return read();
+    }
+    return until(`a notification saying "${expect}"`, seconds, async () => {
+      const text = await read();
+      return text.includes(expect) ? text : undefined;
+    });
   },
 
   async screenshot({ name }) {
