@@ -78,6 +78,44 @@ def build_vsix(tools: Tools, into: Path) -> Path:
     return target
 
 
+def server_commands(python: str) -> list[str] | None:
+    """The workspace commands ``python -m seidr serve`` advertises, or None when this seidr has no server."""
+    probe = subprocess.run([python, "-c", "import importlib.util as u; print(u.find_spec('seidr.commands.serve') is not None)"],
+                           capture_output=True, text=True, timeout=60)
+    if probe.stdout.strip() != "True":
+        return None
+    server = subprocess.Popen([python, "-m", "seidr", "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
+    assert server.stdin is not None and server.stdout is not None
+    try:
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                           "params": {"processId": None, "rootUri": None, "capabilities": {}}}).encode()
+        server.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        server.stdin.flush()
+        answer: queue.Queue[dict] = queue.Queue()
+
+        def read() -> None:
+            assert server.stdout is not None
+            while True:
+                length = 0
+                for line in iter(server.stdout.readline, b"\r\n"):
+                    if not line:
+                        return
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                message = json.loads(server.stdout.read(length))
+                if message.get("id") == 1:
+                    answer.put(message)
+                    return
+
+        threading.Thread(target=read, daemon=True).start()
+        result = answer.get(timeout=60).get("result") or {}
+        return list((result.get("capabilities", {}).get("executeCommandProvider") or {}).get("commands", []))
+    finally:
+        server.kill()
+        server.wait(timeout=30)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -208,7 +246,8 @@ class StepFailed(AssertionError):
 class Browser:
     """A person at the keyboard: each call is one step of ``driver.mjs`` (open, openFile, save, ...)."""
 
-    def __init__(self, tools: Tools):
+    def __init__(self, tools: Tools, results: Path, name: str):
+        self.results, self.name = results, name
         self.process = subprocess.Popen(
             [tools.node, str(CLIENT / "test" / "e2e" / "driver.mjs")],
             cwd=CLIENT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -227,6 +266,10 @@ class Browser:
         if step.startswith("_"):
             raise AttributeError(step)
         return lambda **args: self.step(step, **args)
+
+    def open(self, url: str):
+        """Opens VS Code at ``url``; screenshots of failed steps are named after this test."""
+        return self.step("open", url=url, resultsDir=str(self.results), name=self.name)
 
     def step(self, step: str, timeout: float = 240, **args):
         assert self.process.stdin is not None

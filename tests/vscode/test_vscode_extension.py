@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.vscode.harness import RESULTS, Browser, CodeServer, build_vsix, find_tools
+from tests.vscode.harness import RESULTS, Browser, CodeServer, build_vsix, find_tools, server_commands
 
 TOOLS, MISSING = find_tools()
 pytestmark = [
@@ -42,6 +42,12 @@ def vsix(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_vsix(TOOLS, tmp_path_factory.mktemp("vsix"))
 
 
+@pytest.fixture(scope="module")
+def commands() -> list[str] | None:
+    """What this checkout's ``seidr serve`` offers (None: no server yet), so each test runs as far as it can."""
+    return server_commands(sys.executable)
+
+
 @pytest.fixture
 def stub_folder(workspace: Path, scripted_server) -> Path:
     """A project with one stub that has three doctests, set up to use the scripted model."""
@@ -66,11 +72,22 @@ def code_server(tmp_path: Path, vsix: Path):
 
 
 @pytest.fixture
-def browser():
+def browser(request: pytest.FixtureRequest):
     assert TOOLS is not None
-    person = Browser(TOOLS)
+    person = Browser(TOOLS, RESULTS, request.node.name)
     yield person
     person.close()
+
+
+def wait_for_file(path: Path, text: str, seconds: float = 30) -> str:
+    """The file's content once it holds ``text``: the editor writes a save asynchronously."""
+    deadline = time.monotonic() + seconds
+    while True:
+        content = path.read_text()
+        if text in content or time.monotonic() > deadline:
+            assert text in content, f"{path.name} on disk lacks {text!r}:\n{content}"
+            return content
+        time.sleep(0.25)
 
 
 def editor_env() -> dict[str, str]:
@@ -78,10 +95,12 @@ def editor_env() -> dict[str, str]:
     return {**os.environ, "OPENAI_API_KEY": "sk-local-test"}
 
 
-def test_synthesize_a_stub_from_its_doctests(stub_folder, scripted_server, code_server, browser):
+def test_synthesize_a_stub_from_its_doctests(stub_folder, scripted_server, code_server, browser, commands):
+    if commands is None:
+        pytest.skip("this checkout's seidr has no language server (seidr serve) yet")
     scripted_server.replies = [[REPLY]]
     url = code_server.start(editor_env(), trust=True)
-    browser.open(url=f"{url}/?folder={stub_folder}", resultsDir=str(RESULTS))
+    browser.open(url=f"{url}/?folder={stub_folder}")
     browser.openFile(name="vowels.py")
 
     # Saving checks the examples: the stub is reported in the Problems view.
@@ -91,6 +110,8 @@ def test_synthesize_a_stub_from_its_doctests(stub_folder, scripted_server, code_
     problems = browser.problems(expect="not implemented")
     assert "seidr" in problems and "3 examples" in problems
     assert "seidr" in browser.statusBar(expect="seidr")
+    if "seidr.synthesize" not in commands:
+        pytest.skip("this checkout's seidr serve checks examples but has no seidr.synthesize command yet")
 
     # The quick fix on the stub runs the synthesis; its edit lands in the editor, and the user saves.
     browser.goToLine(line=1)
@@ -99,8 +120,7 @@ def test_synthesize_a_stub_from_its_doctests(stub_folder, scripted_server, code_
     browser.save()
     browser.screenshot(name="vscode-synthesized.png")
 
-    text = (stub_folder / "vowels.py").read_text()
-    assert 'return sum(1 for ch in text.lower() if ch in "aeiou")' in text
+    text = wait_for_file(stub_folder / "vowels.py", 'return sum(1 for ch in text.lower() if ch in "aeiou")')
     assert '    """How many vowels (a, e, i, o, u) text has, upper or lower case.' in text  # docstring kept
     doctest = subprocess.run([sys.executable, "-m", "doctest", "-v", str(stub_folder / "vowels.py")],
                              capture_output=True, text=True, timeout=60)
@@ -118,7 +138,7 @@ def test_an_interpreter_without_seidr_gets_the_install_command(stub_folder, tmp_
     python = str(bare / "bin" / "python")
     code_server.configure(user={}, machine={"seidr.interpreter": python})
     url = code_server.start(editor_env(), trust=True)
-    browser.open(url=f"{url}/?folder={stub_folder}", resultsDir=str(RESULTS))
+    browser.open(url=f"{url}/?folder={stub_folder}")
     browser.openFile(name="vowels.py")
     message = browser.notifications(expect="seidr is not installed")
     assert f"Install it with: {python} -m pip install seidr" in message
@@ -127,9 +147,9 @@ def test_an_interpreter_without_seidr_gets_the_install_command(stub_folder, tmp_
     assert code_server.seidr_processes() == []
 
 
-def test_untrusted_folder_runs_nothing_until_trusted(stub_folder, code_server, browser):
+def test_untrusted_folder_runs_nothing_until_trusted(stub_folder, code_server, browser, commands):
     url = code_server.start(editor_env(), trust=False)
-    browser.open(url=f"{url}/?folder={stub_folder}", resultsDir=str(RESULTS))
+    browser.open(url=f"{url}/?folder={stub_folder}")
     browser.openFile(name="vowels.py")
     browser.statusBar(expect="seidr: trust this folder to enable")
     browser.press(keys="Control+End")
@@ -147,5 +167,8 @@ def test_untrusted_folder_runs_nothing_until_trusted(stub_folder, code_server, b
     # Trusting the folder from the status bar hint starts seidr in the same window, without a reload.
     browser.clickStatusBar(text="seidr: trust this folder to enable")
     browser.clickButton(label="Trust")
+    if commands is None:  # this checkout has no server to start: the extension tries, and says what is missing
+        browser.notifications(expect="seidr is not installed")
+        return
     browser.problems(expect="not implemented")
     assert any("serve" in argv for argv in code_server.seidr_processes())

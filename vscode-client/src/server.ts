@@ -226,8 +226,20 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Runs the interpreter once, where the server will run, to see that it exists and can import seidr's server. */
-function probe(command: string, cwd: string | undefined): Promise<StartProblem | undefined> {
+/** Runs the interpreter once, where the server will run, to see that it exists and can import seidr's server.
+ * A machine briefly out of processes (EAGAIN) gets a few more tries before it counts as a failure. */
+async function probe(command: string, cwd: string | undefined): Promise<StartProblem | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await probeOnce(command, cwd);
+    if (outcome === "busy" && attempt < 5) {
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      continue;
+    }
+    return outcome === "busy" ? { kind: "broken", message: `${command} could not be started: the machine has no processes to spare (EAGAIN)` } : outcome;
+  }
+}
+
+function probeOnce(command: string, cwd: string | undefined): Promise<StartProblem | undefined | "busy"> {
   return new Promise((resolve) => {
     execFile(command, [...PROBE_ARGS], { timeout: 60_000, cwd }, (error, _stdout, stderr) => {
       if (error === null) {
@@ -235,7 +247,9 @@ function probe(command: string, cwd: string | undefined): Promise<StartProblem |
         return;
       }
       const code = (error as { code?: unknown }).code;
-      if (code === "ENOENT" || code === "EACCES") {
+      if (code === "EAGAIN") {
+        resolve("busy");
+      } else if (code === "ENOENT" || code === "EACCES") {
         resolve({
           kind: "no-interpreter",
           message: `Python interpreter '${command}' was not found. Set seidr.interpreter to a Python that has seidr installed.`,

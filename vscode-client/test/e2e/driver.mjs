@@ -11,6 +11,7 @@ const STATUS_BAR = "#workbench\\.parts\\.statusbar";
 let browser;
 let page;
 let results = ".";
+let label = "driver";
 let failures = 0;
 
 /** Polls `probe` until it returns something other than undefined, or throws after `seconds`. */
@@ -62,8 +63,9 @@ async function runCommand(title) {
 
 const steps = {
   /** Starts Chromium (no network of its own) and opens `url` until the workbench is up. */
-  async open({ url, resultsDir }) {
+  async open({ url, resultsDir, name }) {
     results = resultsDir;
+    label = name ?? label;
     mkdirSync(results, { recursive: true });
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
@@ -72,6 +74,7 @@ const steps = {
         "--no-sandbox",
         "--disable-gpu",
         "--disable-quic",
+        "--disable-dev-shm-usage",
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
@@ -103,6 +106,9 @@ const steps = {
 
   /** Ctrl+S in the active editor, then waits until the tab no longer shows unsaved changes. */
   async save() {
+    const dirty = page.locator(".tab.active.dirty");
+    // The tab shows a fresh edit a moment after the text does; saving before that would save nothing new.
+    await dirty.first().waitFor({ timeout: 5000 }).catch(() => undefined);
     await focusEditor();
     await page.keyboard.press("Control+S");
     await until("the file to be saved", 30, async () =>
@@ -256,7 +262,7 @@ for await (const line of lines) {
     answer = { ok: true, value: await step(request) };
   } catch (error) {
     failures += 1;
-    const shot = page ? join(results, `failure-${failures}-${request.step}.png`) : undefined;
+    const shot = page ? join(results, `failure-${label}-${failures}-${request.step}.png`) : undefined;
     if (shot) {
       await page.screenshot({ path: shot }).catch(() => undefined);
     }
