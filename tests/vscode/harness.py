@@ -226,7 +226,7 @@ class CodeServer:
         except ProcessLookupError:
             pass
         try:
-            self.process.wait(timeout=15)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=15)
@@ -293,6 +293,8 @@ class Browser:
                 self.step("close", timeout=30)
             except StepFailed:
                 pass
+        if self.process.stdin is not None:
+            self.process.stdin.close()
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:

@@ -115,10 +115,9 @@ def test_synthesize_a_stub_from_its_doctests(stub_folder, scripted_server, code_
 
     # The quick fix on the stub runs the synthesis; its edit lands in the editor, and the user saves.
     browser.goToLine(line=1)
-    browser.codeAction(title="seidr: Synthesize")
+    browser.codeAction(title="seidr: Synthesize", screenshot="vscode-quick-fix.png")
     browser.editorText(expect='ch in text.lower() if ch in "aeiou"', seconds=180)
     browser.save()
-    browser.screenshot(name="vscode-synthesized.png")
 
     text = wait_for_file(stub_folder / "vowels.py", 'return sum(1 for ch in text.lower() if ch in "aeiou")')
     assert '    """How many vowels (a, e, i, o, u) text has, upper or lower case.' in text  # docstring kept
@@ -126,10 +125,14 @@ def test_synthesize_a_stub_from_its_doctests(stub_folder, scripted_server, code_
                              capture_output=True, text=True, timeout=60)
     assert doctest.returncode == 0, doctest.stdout + doctest.stderr
     assert "3 passed and 0 failed" in doctest.stdout
-    assert scripted_server.requests, "the model was never asked"
+    # The model named in the workspace's settings was asked, at the api base they give.
+    assert scripted_server.requests and scripted_server.requests[0]["model"] == "scripted"
+    assert "count_vowels" in json.dumps(scripted_server.requests[0]["messages"])
 
-    # The saved file is checked again: the stub's diagnostic is gone.
+    # The saved file is checked again: the stub's diagnostic is gone, and the code lens counts the passes.
     browser.problems(expect="No problems have been detected")
+    browser.codeLens(expect="3/3 examples")
+    browser.screenshot(name="vscode-synthesized.png")
 
 
 def test_an_interpreter_without_seidr_gets_the_install_command(stub_folder, tmp_path, code_server, browser):

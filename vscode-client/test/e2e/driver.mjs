@@ -146,8 +146,9 @@ const steps = {
     });
   },
 
-  /** Opens the code-action menu (Ctrl+.) at the cursor and runs the action whose title starts with `title`. */
-  async codeAction({ title }) {
+  /** Opens the code-action menu (Ctrl+.) at the cursor and runs the action whose title starts with `title`;
+   * with `screenshot`, keeps a picture of the open menu under that name. */
+  async codeAction({ title, screenshot }) {
     await until(`the code action "${title}"`, 60, async () => {
       await focusEditor();
       await page.keyboard.press("Escape");
@@ -159,6 +160,9 @@ const steps = {
       if (index < 0) {
         await page.keyboard.press("Escape");
         return undefined;
+      }
+      if (screenshot) {
+        await page.screenshot({ path: join(results, screenshot) });
       }
       await rows.nth(index).click();
       return labels;
@@ -173,6 +177,18 @@ const steps = {
       return read();
     }
     return until(`"${expect}" in the editor`, seconds, async () => {
+      const text = await read();
+      return text.includes(expect) ? text : undefined;
+    });
+  },
+
+  /** The code lenses' titles in the active editor; with `expect`, waits until one shows that text. */
+  async codeLens({ expect, seconds = 60 }) {
+    const read = async () => (await page.locator(".editor-instance .codelens-decoration").allInnerTexts()).join("\n");
+    if (!expect) {
+      return read();
+    }
+    return until(`a code lens "${expect}"`, seconds, async () => {
       const text = await read();
       return text.includes(expect) ? text : undefined;
     });
@@ -274,3 +290,4 @@ for await (const line of lines) {
   }
 }
 await browser?.close();
+process.exit(0);
