@@ -132,6 +132,7 @@ def test_synthesize_a_stub_from_its_doctests(stub_folder, scripted_server, code_
     # The saved file is checked again: the stub's diagnostic is gone, and the code lens counts the passes.
     browser.problems(expect="No problems have been detected")
     browser.codeLens(expect="3/3 examples")
+    browser.statusBar(expect="seidr", absent=["seidr: checking", "seidr: synthesizing"])
     browser.screenshot(name="vscode-synthesized.png")
 
 

@@ -194,14 +194,15 @@ const steps = {
     });
   },
 
-  /** The status bar's text; with `expect`, waits until it shows that text. */
-  async statusBar({ expect, seconds = 60 }) {
-    if (!expect) {
+  /** The status bar's text; waits until it shows `expect` and none of `absent` (a list). */
+  async statusBar({ expect, absent = [], seconds = 60 }) {
+    if (!expect && absent.length === 0) {
       return statusBarText();
     }
-    return until(`"${expect}" in the status bar`, seconds, async () => {
+    const what = [expect ? `"${expect}"` : "", ...absent.map((text) => `no "${text}"`)].filter(Boolean).join(" and ");
+    return until(`${what} in the status bar`, seconds, async () => {
       const text = await statusBarText();
-      return text.includes(expect) ? text : undefined;
+      return (!expect || text.includes(expect)) && !absent.some((gone) => text.includes(gone)) ? text : undefined;
     });
   },
 
