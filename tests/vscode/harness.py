@@ -217,6 +217,19 @@ class CodeServer:
             return any(a == "-m" and b == "seidr" for a, b in pairs) or any("seidr.commands" in part for part in argv)
         return [argv for argv in self.processes() if is_seidr(argv)]
 
+    def server_environment(self) -> dict[str, str] | None:
+        """The environment of the running ``python -m seidr serve``, or None when none runs."""
+        for pid in _descendants(self.process.pid) if self.process else []:
+            argv = _argv(pid)
+            if any(a == "-m" and b == "seidr" for a, b in zip(argv, argv[1:])) and "serve" in argv:
+                try:
+                    raw = Path(f"/proc/{pid}/environ").read_bytes()
+                except OSError:
+                    continue
+                pairs = (item.decode(errors="replace").partition("=") for item in raw.split(b"\0") if item)
+                return {name: value for name, _, value in pairs}
+        return None
+
     def stop(self) -> None:
         if self.process is None:
             return

@@ -151,6 +151,33 @@ def test_an_interpreter_without_seidr_gets_the_install_command(stub_folder, tmp_
     assert code_server.seidr_processes() == []
 
 
+def test_an_api_key_set_in_vscode_reaches_the_server_through_its_environment_only(stub_folder, code_server, browser,
+                                                                                   commands):
+    if commands is None:
+        pytest.skip("this checkout's seidr has no language server (seidr serve) yet")
+    env = {name: value for name, value in os.environ.items() if name != "OPENAI_API_KEY"}
+    url = code_server.start(env, trust=True)
+    browser.open(url=f"{url}/?folder={stub_folder}")
+    browser.openFile(name="vowels.py")
+    browser.problems(expect="not implemented")
+    before = code_server.server_environment()
+    assert before is not None and "OPENAI_API_KEY" not in before
+
+    browser.command(title="seidr: Set API key")
+    browser.quickInput(text="OPENAI_API_KEY")
+    browser.quickInput(text="sk-kept-in-secret-storage")
+    browser.notifications(expect="OPENAI_API_KEY is stored; the server restarted with it")
+
+    deadline = time.monotonic() + 60
+    while (after := code_server.server_environment()) is None or "OPENAI_API_KEY" not in after:
+        assert time.monotonic() < deadline, "no seidr server with the key in its environment"
+        time.sleep(0.5)
+    assert after["OPENAI_API_KEY"] == "sk-kept-in-secret-storage"
+    for settings in [*code_server.home.rglob("settings.json"), *stub_folder.rglob("settings.json")]:
+        assert "sk-kept-in-secret-storage" not in settings.read_text(), settings
+    browser.problems(expect="not implemented")  # the restarted server checks the open file again
+
+
 def test_untrusted_folder_runs_nothing_until_trusted(stub_folder, code_server, browser, commands):
     url = code_server.start(editor_env(), trust=False)
     browser.open(url=f"{url}/?folder={stub_folder}")

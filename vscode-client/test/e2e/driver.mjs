@@ -234,6 +234,15 @@ const steps = {
     return text;
   },
 
+  /** Types into the open quick pick or input box and accepts with Enter. */
+  async quickInput({ text }) {
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible", timeout: 30_000 });
+    await input.fill(text);
+    await page.keyboard.press("Enter");
+    return text;
+  },
+
   async command({ title }) {
     await runCommand(title);
     return title;
