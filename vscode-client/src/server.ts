@@ -138,9 +138,15 @@ export class SeidrServer implements vscode.Disposable {
       this.clientOptions(),
     );
     client.onNotification("seidr/status", (status: ServerStatus) => this.statusBar.update(status));
+    // The client restarts a server that crashed by itself; the status bar follows it both ways.
     client.onDidChangeState((event) => {
-      if (this.client === client && event.newState === State.Stopped) {
+      if (this.client !== client) {
+        return;
+      }
+      if (event.newState === State.Stopped) {
         this.statusBar.setPhase("stopped");
+      } else if (event.newState === State.Running) {
+        this.statusBar.setPhase("running");
       }
     });
     this.client = client;
