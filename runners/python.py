@@ -74,6 +74,7 @@ class PythonRunner:
         self._verdicts: OrderedDict[str, Verdict] = OrderedDict()
         self._running: dict[str, asyncio.Future] = {}
         self._held: tuple[asyncio.AbstractEventLoop, Pool] | None = None
+        self.runs = 0  # programs sent to a worker (cached verdicts do not count)
 
     async def judge(self, problem: Problem, programs: Sequence[Program], *, hidden: bool = False,
                     limits: Limits | None = None) -> list[Verdict]:
@@ -148,6 +149,7 @@ class PythonRunner:
         if not runnable:
             return Verdict(tuple(_static(e) for e in examples)), True
         job = make_job(problem, program, [e for _, e in runnable], limits)
+        self.runs += 1
         try:
             report = await self._pool().run(job, limits.program_seconds + GRACE_SECONDS)
         except (WorkerLost, WorkerStartError) as exc:
