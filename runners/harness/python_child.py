@@ -20,6 +20,7 @@ import types
 PROGRAM_FILE = "<program>"
 CO_GENERATOR, CO_COROUTINE = 0x20, 0x80
 SHOW = "__seidr_show__"
+SAME = object()
 _SCALARS = (type(None), bool, int, float, complex, str, bytes, type(Ellipsis))
 _CONTAINERS = (list, tuple, dict, set, frozenset)
 _SCALAR_IDS = frozenset(id(t) for t in _SCALARS)
@@ -29,8 +30,9 @@ _CAST = ((int, int.__int__), (float, float.__float__), (str, str.__str__), (byte
 
 
 class Capture:
-    """What an example printed (``sys.stdout`` and ``sys.stderr``) and displayed, in order, capped at
-    ``cap`` characters in all; displayed values also keep their builtin-data form."""
+    """What an example printed (``sys.stdout`` and ``sys.stderr``) and displayed, in order, capped at ``cap``
+    characters in all. Each piece also keeps its builtin-data form: the same text, except where an object of
+    the program's making was shown or printed (None when such an object has no builtin-data form)."""
 
     def __init__(self, cap):
         self.cap = cap
@@ -38,7 +40,8 @@ class Capture:
         self.size = 0
         self.cut = False
 
-    def keep(self, kind, text, plain=None):
+    def keep(self, kind, text, plain=SAME):
+        plain = text if plain is SAME else plain
         room = self.cap - self.size
         if len(text) > room:
             self.cut = True
@@ -48,8 +51,8 @@ class Capture:
         self.parts.append((kind, text, plain))
 
     def text(self, kinds, plain=False):
-        pieces = [(p[2] if plain and p[0] == "value" else p[1]) for p in self.parts if p[0] in kinds]
-        return None if None in pieces else "".join(pieces)
+        pieces = [p[2] if plain else p[1] for p in self.parts if p[0] in kinds]
+        return None if any(p is None for p in pieces) else "".join(pieces)
 
 
 class Stream(io.TextIOBase):
@@ -166,7 +169,10 @@ class Judge:
         self.context_ids = set()
         self.pristine = dict(builtins.__dict__)
         self.real_import = builtins.__import__
+        self.real_print = builtins.print
         self.write = os.write
+        self.getpid, self.exit = os.getpid, os._exit
+        self.pid = os.getpid()
         self.sys = sys
         self.type_dict = type.__dict__["__dict__"].__get__
         self.attr = type.__getattribute__
@@ -181,6 +187,8 @@ class Judge:
 
     # reporting -------------------------------------------------------------------------------------------
     def send(self, kind, index=-1, payload=None):
+        if self.getpid() != self.pid:
+            self.exit(70)  # a copy the program forked: only the process the worker forked reports
         body = repr(payload or {}).encode("utf-8", "backslashreplace")
         data = f"{self.nonce} {self.seq} {kind} {index} {len(body)}\n".encode() + body
         self.seq += 1
@@ -495,7 +503,32 @@ class Judge:
             payload["suspect"] = payload["suspect"] or suspect
             capture.keep("value", claimed + "\n", None if plain is None else plain + "\n")
 
+        def printed(*args, sep=" ", end="\n", file=None, flush=False):
+            """``print`` for the examples: what an object of the program's making prints is kept with the
+            text its builtin-data form would print, so a lying ``__str__`` is caught like a lying ``__repr__``."""
+            stream = judge.sys.stdout
+            if (file is not None and file is not stream) or type(stream) is not Stream or stream.capture is not capture \
+                    or not isinstance(sep if sep is not None else "", str) or not isinstance(end if end is not None else "", str):
+                return judge.real_print(*args, sep=sep, end=end, file=file, flush=flush)
+            sep = " " if sep is None else sep
+            end = "\n" if end is None else end
+            claimed, plain = [], []
+            for arg in args:
+                claimed.append(judge.text(str(arg)))
+                if judge.suspect(arg):
+                    payload["suspect"] = True
+                    try:
+                        plain.append(judge.text(str(judge.plain_of(arg))))
+                    except LookupError:
+                        plain.append(None)
+                else:
+                    plain.append(claimed[-1])
+            text = sep.join(claimed) + end
+            if not capture.cut:
+                capture.keep("out", text, None if any(p is None for p in plain) else sep.join(plain) + end)
+
         globs["__builtins__"][SHOW] = show
+        globs["__builtins__"]["print"] = printed
         try:
             if isinstance(code, BaseException):
                 raise code
