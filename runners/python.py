@@ -80,6 +80,8 @@ class PythonRunner:
                     limits: Limits | None = None) -> list[Verdict]:
         examples = tuple(problem.hidden_tests if hidden else problem.examples)
         limits = limits or self.limits
+        if len(programs) == 1:
+            return [await self._judge(problem, programs[0], examples, limits, hidden)]
         return list(await asyncio.gather(*(self._judge(problem, p, examples, limits, hidden) for p in programs)))
 
     async def close(self) -> None:
@@ -164,8 +166,7 @@ class PythonRunner:
 # the job ------------------------------------------------------------------------------------------------------
 def cache_key(problem: Problem, program: Program, examples: tuple[Example, ...], limits: Limits,
               hidden: bool) -> str:
-    fields = [program.code, problem.context, problem.path or "", problem.name, problem.code, repr(limits.key()),
-              repr(hidden)]
+    fields = [program.code, problem.context, problem.path or "", problem.name, problem.code, repr(limits), repr(hidden)]
     for e in examples:
         fields += [e.kind, e.source, repr(e.expected), repr(e.exception), repr(sorted(e.options)), repr(e.line),
                    repr(e.label)]
@@ -200,7 +201,6 @@ def make_job(problem: Problem, program: Program, examples: list[Example], limits
     # The user's own function, unchanged, is already in the module: running it again would repeat its
     # decorators' side effects and lose its real line numbers.
     in_context = bool(problem.code.strip()) and program.code == problem.code and problem.code in problem.context
-    checks = [e.source for e in examples if e.kind == "assert"]
     return {
         "nonce": secrets.token_hex(16),
         "module": module,
@@ -211,25 +211,8 @@ def make_job(problem: Problem, program: Program, examples: list[Example], limits
         "code": None if in_context else program.code,
         "name": problem.name,
         "examples": [{"source": e.source, "kind": e.kind, "label": e.label} for e in examples],
-        "imports": sorted(imported_modules(checks)),
-        "limits": dataclasses.asdict(limits),
+        "limits": vars(limits),
     }
-
-
-def imported_modules(sources: list[str]) -> set[str]:
-    """Top-level names of the modules that checks import."""
-    names: set[str] = set()
-    for source in sources:
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names.update(alias.name.split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                names.add(node.module.split(".")[0])
-    return names
 
 
 # reading the report ----------------------------------------------------------------------------------------
@@ -238,7 +221,8 @@ class Tampered(Exception):
 
 
 def read_records(raw: bytes, nonce: str) -> list[tuple[str, int, dict]]:
-    """The child's records, checked for nonce and order; a frame cut short by a kill at the end is dropped."""
+    """The child's records (JSON bodies), checked for nonce and order; a frame cut short by a kill at the end is
+    dropped."""
     out: list[tuple[str, int, dict]] = []
     pos = 0
     while pos < len(raw):
@@ -257,8 +241,8 @@ def read_records(raw: bytes, nonce: str) -> list[tuple[str, int, dict]]:
         if seq_n != len(out):
             raise Tampered("a record out of sequence")
         try:
-            payload = ast.literal_eval(raw[end + 1:end + 1 + length_n].decode("utf-8"))
-        except (ValueError, SyntaxError, UnicodeDecodeError, MemoryError, RecursionError):
+            payload = json.loads(raw[end + 1:end + 1 + length_n].decode("utf-8", "surrogatepass"))
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise Tampered("an unreadable record") from None
         if not isinstance(payload, dict):
             raise Tampered("an unreadable record")

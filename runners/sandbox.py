@@ -1,7 +1,8 @@
 """The sandbox every runner uses for candidate code: isolation level, child confinement, process control.
 
 API (stable; the hardening behind it may grow): ``isolation()``, ``worker_argv()``, ``clean_env()``,
-``confine_child()``, ``kill_group()``, ``run_process()``.
+``confine_child()`` (and ``warm()`` for the workers that fork confined children), ``kill_group()``,
+``run_process()``.
 """
 
 from __future__ import annotations
@@ -167,6 +168,13 @@ def _no_new_privs() -> None:
     libc = _libc()
     if libc is not None:
         libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+
+def warm() -> None:
+    """Load, once in a long-lived worker, what ``confine_child`` uses, so each child it forks need not."""
+    libc = _libc()
+    if libc is not None:
+        libc.prctl  # noqa: B018 -- resolving the symbol once is the point
 
 
 def _own_processes() -> int:

@@ -32,12 +32,7 @@ _OPEN: "set[Pool]" = set()
 
 
 class WorkerLost(Exception):
-    """A worker died or stopped answering; ``started`` when the program had already begun (it may be the
-    cause, so the job is not retried)."""
-
-    def __init__(self, message: str, started: bool) -> None:
-        super().__init__(message)
-        self.started = started
+    """The worker running a program died or stopped answering (the program may be the cause)."""
 
 
 class WorkerStartError(Exception):
@@ -68,7 +63,10 @@ class Worker:
         self.pid = pid  # the Python worker itself (under bwrap, proc.pid is bwrap's)
         self.log = log
         self.child: int | None = None
-        self.task: asyncio.Future | None = None
+        self.head: dict | None = None
+        self.records: bytes | None = None
+        self.expired = False
+        self.busy = False
 
     @classmethod
     async def start(cls, root: str, number: int) -> "Worker":
@@ -100,35 +98,45 @@ class Worker:
         return cls(proc, reader, writer, int(ready["ready"]), log)
 
     async def run(self, job: dict, patience: float) -> Report:
-        """Send ``job`` and wait at most ``patience`` seconds for its report. Cancelling the wait leaves the
-        read going (``self.task``) so the worker can be reclaimed once it answers."""
-        self.child = None
+        """Send ``job`` and wait at most ``patience`` seconds for its report. A cancelled wait leaves the read
+        where it was, so ``reclaim`` can finish it."""
+        self.child, self.head, self.records, self.expired = None, None, None, False
+        self.busy = True
         self.writer.write(json.dumps(job).encode() + b"\n")
-        self.task = asyncio.ensure_future(self._collect(job["id"]))
+        timer = asyncio.get_running_loop().call_later(patience, self._expire)
         try:
-            return await asyncio.wait_for(asyncio.shield(self.task), patience)
-        except asyncio.TimeoutError:
-            self.kill()
-            raise WorkerLost(f"the worker stopped answering for {patience:g} s and was replaced",
-                             started=True) from None
+            return await self._collect(job["id"])
+        finally:
+            timer.cancel()
+
+    def _expire(self) -> None:
+        self.expired = True
+        self.kill()
 
     async def _collect(self, job_id: int) -> Report:
+        """Read the job's report: the worker may first announce the child's pid (a job that runs a while), then
+        the report with the child's records and output."""
         try:
             await self.writer.drain()
-            head = await self._header()
-            self.child = head.get("pid")
-            head = await self._header()
-            records = await self.reader.readexactly(head["records"])
-            output = await self.reader.readexactly(head["output"])
+            while self.head is None:
+                head = await self._header()
+                self.child = head.get("pid", self.child)
+                if "status" in head:
+                    self.head = head
+            if self.records is None:
+                self.records = await self.reader.readexactly(self.head["records"])
+            output = await self.reader.readexactly(self.head["output"])
+            self.busy = False
         except (asyncio.IncompleteReadError, ConnectionError, EOFError, ValueError, KeyError) as exc:
-            started = self.child is not None
-            why = tail(self.log) or type(exc).__name__
             self.kill()
-            raise WorkerLost(f"the worker died{' while judging' if started else ''} ({why})", started) from None
+            if self.expired:
+                raise WorkerLost("the worker stopped answering and was replaced") from None
+            raise WorkerLost(f"the worker died while judging ({tail(self.log) or type(exc).__name__})") from None
+        head = self.head
         if head.get("id") != job_id:
             self.kill()
-            raise WorkerLost("the worker answered for another program", started=True)
-        return Report(self.child, head.get("status"), head.get("timeout"), records, output,
+            raise WorkerLost("the worker answered for another program")
+        return Report(self.child, head.get("status"), head.get("timeout"), self.records, output,
                       bool(head.get("output_cut")), float(head.get("seconds", 0.0)))
 
     async def _header(self) -> dict:
@@ -142,7 +150,7 @@ class Worker:
         worker can take the next job."""
         try:
             self.writer.write(json.dumps({"cancel": job_id}).encode() + b"\n")
-            await asyncio.wait_for(asyncio.shield(self.task), patience)
+            await asyncio.wait_for(self._collect(job_id), patience)
             return True
         except BaseException:  # noqa: BLE001 -- any trouble here just means a fresh worker next time
             self.kill()
@@ -150,14 +158,24 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        return self.proc.poll() is None and not self.reader.at_eof()
 
     def kill(self) -> None:
-        """Kill the worker (its wrapper's process group) and the program it was running, if any."""
-        if self.child is not None and self.task is not None and not self.task.done():
-            kill_group(self.child)
+        """Kill the worker (its wrapper's process group) and the program it was running, if any: the program
+        runs in its own process group, which would outlive the worker."""
+        if self.busy:
+            for pid in {self.child, *children_of(self.pid)} - {None}:
+                kill_group(pid)
         kill_group(self.proc.pid)
         self.writer.close()
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", "rb") as fh:
+            return [int(p) for p in fh.read().split()]
+    except (OSError, ValueError):
+        return []
 
 
 async def reap(proc: subprocess.Popen, seconds: float = 5.0) -> None:
@@ -195,43 +213,38 @@ class Pool:
         _OPEN.add(self)
 
     async def run(self, job: dict, patience: float) -> Report:
-        """Run ``job`` on a free worker. A worker found dead before it began the program is replaced and the
-        job tried again; one that dies or wedges while running it raises ``WorkerLost``."""
-        for _ in range(3):
-            if self.closed:
-                raise WorkerLost("the runner was closed", started=False)
-            job = {**job, "id": next(self.ids)}
-            await self.slots.acquire()
-            try:
-                worker = self.idle.pop() if self.idle else await self._start()
-            except BaseException:
-                self.slots.release()
-                raise
-            try:
-                report = await worker.run(job, patience)
-            except asyncio.CancelledError:
-                task = asyncio.ensure_future(self._reclaim(worker, job["id"], patience))
-                self.reclaiming.add(task)
-                task.add_done_callback(self.reclaiming.discard)
-                raise
-            except WorkerLost as lost:
-                self._drop(worker)
-                if lost.started:
-                    raise
-                continue
-            except BaseException:
-                self._drop(worker)
-                raise
-            self._free(worker)
-            return report
-        raise WorkerLost("the Python workers keep dying before they start a program", started=False)
+        """Run ``job`` on a free worker. A worker found dead while idle is replaced first; one that dies or
+        wedges once it has the job raises ``WorkerLost`` (the program may be the cause: it is not retried)."""
+        if self.closed:
+            raise WorkerLost("the runner was closed")
+        job = {**job, "id": next(self.ids)}
+        await self.slots.acquire()
+        try:
+            while self.idle and not self.idle[-1].alive:  # died while idle (killed from outside): replace it
+                self._forget(self.idle.pop())
+            worker = self.idle.pop() if self.idle else await self._start()
+        except BaseException:
+            self.slots.release()
+            raise
+        try:
+            report = await worker.run(job, patience)
+        except asyncio.CancelledError:
+            task = asyncio.ensure_future(self._reclaim(worker, job["id"], patience))
+            self.reclaiming.add(task)
+            task.add_done_callback(self.reclaiming.discard)
+            raise
+        except BaseException:
+            self._drop(worker)
+            raise
+        self._free(worker)
+        return report
 
     async def _start(self) -> Worker:
         worker = await Worker.start(self.root, next(self.numbers))
         if self.closed:
             worker.kill()
             await reap(worker.proc)
-            raise WorkerLost("the runner was closed", started=False)
+            raise WorkerLost("the runner was closed")
         self.workers.add(worker)
         return worker
 
@@ -249,11 +262,15 @@ class Pool:
         self.slots.release()
 
     def _drop(self, worker: Worker) -> None:
+        """Kill a worker that is done for and give its slot back."""
+        self._forget(worker)
+        self.slots.release()
+
+    def _forget(self, worker: Worker) -> None:
         worker.kill()
         self.workers.discard(worker)
         if worker in self.idle:
             self.idle.remove(worker)
-        self.slots.release()
         if not self.closed:
             task = asyncio.ensure_future(reap(worker.proc))
             self.reclaiming.add(task)

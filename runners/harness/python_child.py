@@ -110,30 +110,74 @@ class Opaque:
         return f"<{self.what} object made by the program>"
 
 
-class ShowValues(ast.NodeTransformer):
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def statements(body, into_scopes):
+    """Every statement in ``body`` and in the blocks nested in it (into functions and classes only when
+    ``into_scopes``): the places an interactive display or an ``assert`` can be, without visiting expressions."""
+    for node in body:
+        yield node
+        if isinstance(node, _SCOPES) and not into_scopes:
+            continue
+        for field in _BLOCKS:
+            inner = getattr(node, field, None)
+            if inner:
+                yield from statements(inner, into_scopes)
+
+
+def show_values(body):
     """Interactive-mode display without ``sys.displayhook``: each expression statement outside a function or
-    class hands its value to the judge, as the interactive compiler would hand it to the hook."""
-
-    def visit_Expr(self, node):
-        call = ast.Call(func=ast.Name(SHOW, ast.Load()), args=[node.value], keywords=[])
-        return ast.copy_location(ast.Expr(value=ast.copy_location(call, node.value)), node)
-
-    def visit_FunctionDef(self, node):
-        return node
-
-    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+    class hands its value to the judge, as the interactive compiler hands it to the hook."""
+    for node in statements(body, into_scopes=False):
+        if isinstance(node, ast.Expr):
+            show = ast.copy_location(ast.Name(SHOW, ast.Load()), node.value)
+            node.value = ast.copy_location(ast.Call(func=show, args=[node.value], keywords=[]), node.value)
 
 
-class AssertValues(ast.NodeTransformer):
+def keep_assert_values(body):
     """``assert a == b`` keeps both sides in locals, so a failure can say what came back."""
+    for node in statements(body, into_scopes=True):
+        if isinstance(node, ast.Assert) and node.msg is None and isinstance(node.test, ast.Compare) \
+                and len(node.test.ops) == 1 and isinstance(node.test.ops[0], ast.Eq):
+            test = node.test
+            test.left, test.comparators = kept("__seidr_left", test.left), [kept("__seidr_right", test.comparators[0])]
 
-    def visit_Assert(self, node):
-        test = node.test
-        if node.msg is None and isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
-            test.left = ast.NamedExpr(target=ast.Name("__seidr_left", ast.Store()), value=test.left)
-            test.comparators = [ast.NamedExpr(target=ast.Name("__seidr_right", ast.Store()),
-                                              value=test.comparators[0])]
-        return node
+
+def kept(name, value):
+    """``(name := value)``, placed where ``value`` is."""
+    target = ast.copy_location(ast.Name(name, ast.Store()), value)
+    return ast.copy_location(ast.NamedExpr(target=target, value=value), value)
+
+
+def imported(body):
+    """Top-level names of the modules the statements import."""
+    for node in statements(body, into_scopes=True):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            yield node.module.split(".")[0]
+
+
+_ESCAPES = {**{i: f"\\u{i:04x}" for i in range(32)}, ord('"'): '\\"', ord("\\"): "\\\\"}
+
+
+def to_json(value):
+    """JSON for the records' plain data, built from ``str`` methods alone (the ``json`` module's parts are
+    module attributes a program could replace)."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is str:
+        return '"' + value.translate(_ESCAPES) + '"'
+    if kind is dict:
+        return "{" + ",".join(to_json(k) + ":" + to_json(v) for k, v in dict.items(value)) + "}"
+    return '"<unreportable>"'
 
 
 class NotDefined(LookupError):
@@ -156,42 +200,68 @@ def bound_names(tree):
     return names
 
 
-class Judge:
-    """One child's run; built before any user or program code runs."""
+PRISTINE = dict(builtins.__dict__)  # the worker loads this module before any user code exists
+_SNAPSHOTS = {}  # standard modules as the worker has them, which is as they were written
 
-    def __init__(self, job, fd):
+
+class Judge:
+    """One program's run. The worker builds it before it forks, so the child starts with everything compiled
+    and captured and only has to run the program; ``start`` adopts it in the child."""
+
+    def __init__(self, job, examples, context_code):
         self.job = job
-        self.fd = fd
+        self.fd = None
         self.nonce = job["nonce"]
         self.seq = 0
         self.cap = job["limits"]["output_bytes"]
         self.module_name = job["module"]
+        self.context_code = context_code
         self.context_ids = set()
-        self.pristine = dict(builtins.__dict__)
+        self.pristine = PRISTINE
         self.real_import = builtins.__import__
         self.real_print = builtins.print
         self.write = os.write
         self.getpid, self.exit = os.getpid, os._exit
-        self.pid = os.getpid()
+        self.pid = None
+        self.pending = []
         self.sys = sys
         self.type_dict = type.__dict__["__dict__"].__get__
         self.attr = type.__getattribute__
-        self.snapshots = {}
         self.files = {PROGRAM_FILE: job.get("code") or ""}
         self.labels = {PROGRAM_FILE: "the program"}
         if job.get("path"):
             self.files[job["path"]] = job.get("context", "")
             self.labels[job["path"]] = os.path.basename(job["path"])
-        self.compiled = [self.compile_example(i, e) for i, e in enumerate(job["examples"])]
+        self.compiled, check_imports = examples
+        for filename, _, source, label in self.compiled:
+            self.files[filename], self.labels[filename] = source, label
         self.program = self.compile_program(job)
+        self.snapshots = {name: _SNAPSHOTS[name] for name in check_imports if name in _SNAPSHOTS}
+        self.later_snapshots = [name for name in check_imports
+                                if name not in _SNAPSHOTS and name in sys.stdlib_module_names]
+        # the builtins examples see: private copies the program cannot reach through ``builtins``
+        self.doctest_builtins = dict(PRISTINE)
+        self.check_builtins = dict(PRISTINE)
+        self.check_builtins["__import__"] = self.guarded_import
+
+    def start(self, fd):
+        self.fd = fd
+        self.pid = self.getpid()
 
     # reporting -------------------------------------------------------------------------------------------
     def send(self, kind, index=-1, payload=None):
+        """Queue a record; ``start`` and ``end`` go out at once (the worker times each example from its
+        ``start``), the others with them, so an example costs the worker one wake-up."""
         if self.getpid() != self.pid:
             self.exit(70)  # a copy the program forked: only the process the worker forked reports
-        body = repr(payload or {}).encode("utf-8", "backslashreplace")
-        data = f"{self.nonce} {self.seq} {kind} {index} {len(body)}\n".encode() + body
+        body = to_json(payload or {}).encode("utf-8", "surrogatepass")
+        self.pending.append(f"{self.nonce} {self.seq} {kind} {index} {len(body)}\n".encode() + body)
         self.seq += 1
+        if kind in ("start", "end"):
+            self.flush()
+
+    def flush(self):
+        data, self.pending = b"".join(self.pending), []
         while data:
             data = data[self.write(self.fd, data):]
 
@@ -290,6 +360,12 @@ class Judge:
         kind = type(value)
         if id(kind) in _SCALAR_IDS:
             return False
+        if kind is list or kind is tuple:  # the common case, a flat sequence of numbers or strings: no recursion
+            for item in value:
+                if id(type(item)) not in _SCALAR_IDS:
+                    break
+            else:
+                return False
         if depth > 200:
             return True
         seen = set() if seen is None else seen
@@ -336,33 +412,16 @@ class Judge:
         return claimed, plain, True
 
     # compiling, before any user code runs ----------------------------------------------------------------
-    def compile_example(self, index, example):
-        source = example["source"] if example["source"].endswith("\n") else example["source"] + "\n"
-        if example["kind"] == "assert":
-            filename = f"<check {self.job['name']}[{index}]>"
-            self.labels[filename] = example.get("label") or "the check"
-        else:
-            filename = f"<doctest {self.job['name']}[{index}]>"
-            self.labels[filename] = "the example"
-        self.files[filename] = source
-        try:
-            if example["kind"] == "assert":
-                tree = AssertValues().visit(compile(source, filename, "exec", ast.PyCF_ONLY_AST))
-            else:
-                interactive = compile(source, filename, "single", ast.PyCF_ONLY_AST)
-                tree = ShowValues().visit(ast.Module(body=interactive.body, type_ignores=[]))
-            return filename, compile(ast.fix_missing_locations(tree), filename, "exec")
-        except BaseException as exc:  # a SyntaxError is the example's result, as under doctest
-            return filename, exc
-
     def compile_program(self, job):
         """The program's code, and for ``Class.method`` the name of the class its function is compiled
         inside, so private names and ``super()`` mean what they mean in the class."""
         if job.get("code") is None:
             return None
         try:
-            tree = compile(textwrap.dedent(job["code"]), PROGRAM_FILE, "exec", ast.PyCF_ONLY_AST)
             parts = job["name"].split(".")
+            if len(parts) == 1:
+                return compile(textwrap.dedent(job["code"]), PROGRAM_FILE, "exec"), None, None
+            tree = compile(textwrap.dedent(job["code"]), PROGRAM_FILE, "exec", ast.PyCF_ONLY_AST)
             if not {parts[-1], parts[-2] if len(parts) > 1 else parts[-1]} & bound_names(tree):
                 return NotDefined(f"the program does not define {job['name']}")
             plain = compile(tree, PROGRAM_FILE, "exec")
@@ -426,7 +485,10 @@ class Judge:
         owner = self.resolve(module, ".".join(parts[:-1])) if len(parts) > 1 else None
         namespace = module.__dict__
         if as_method is None or not isinstance(owner, type):
+            before = namespace.get(parts[-1], NotDefined)
             exec(plain, namespace)
+            if len(parts) == 1 and namespace.get(parts[-1], NotDefined) is before:
+                raise NotDefined(f"the program does not define {self.job['name']}")
             return
         had, before = holder in namespace, namespace.get(holder)
         try:
@@ -450,11 +512,17 @@ class Judge:
         setattr(owner, parts[-1], new)
 
     # running ----------------------------------------------------------------------------------------------
-    def run(self, context_code):
-        self.send("begin")
-        self.prepare_imports(self.job.get("imports", ()))
+    def run(self):
         try:
-            module = self.load(context_code)
+            self.report()
+        finally:
+            self.flush()
+
+    def report(self):
+        self.send("begin")
+        self.snapshot_modules(self.later_snapshots)
+        try:
+            module = self.load(self.context_code)
         except BaseException as exc:  # noqa: BLE001 -- SystemExit at import is a failure to load like any other
             self.restore_streams()
             info, _ = self.describe(exc)
@@ -465,7 +533,7 @@ class Judge:
         self.restore_streams()
         self.send("load", payload={"ok": True})
         globs = dict(module.__dict__)
-        globs["__builtins__"] = dict(self.pristine)
+        globs["__builtins__"] = self.doctest_builtins
         for index, example in enumerate(self.job["examples"]):
             self.send("start", index)
             if example["kind"] == "assert":
@@ -490,7 +558,7 @@ class Judge:
 
     def run_doctest(self, globs, index):
         """A doctest example in the docstring's shared namespace; what it printed and displayed is its result."""
-        filename, code = self.compiled[index]
+        filename, code = self.compiled[index][:2]
         capture = self.capture()
         payload = {"exc": None, "suspect": False}
         judge = self
@@ -542,11 +610,9 @@ class Judge:
     def run_check(self, module, index):
         """An ``assert`` example or a hidden check: fresh globals with the original builtins and the standard
         modules as they were, the entry point behind a wrapper that hands the check only data it can trust."""
-        filename, code = self.compiled[index]
+        filename, code = self.compiled[index][:2]
         globs = dict(module.__dict__)
-        safe = dict(self.pristine)
-        safe["__import__"] = self.guarded_import
-        globs["__builtins__"] = safe
+        globs["__builtins__"] = self.check_builtins
         restore = self.wrap_entry(module, globs)
         capture = self.capture()
         payload = {"exc": None}
@@ -606,14 +672,14 @@ class Judge:
                 pass
         return entry
 
-    def prepare_imports(self, names):
-        """Copies of the standard modules the checks import, taken before the program could patch them."""
+    def snapshot_modules(self, names):
+        """Copies of standard modules the checks import that the worker does not hold, taken in the child
+        before the program can patch them."""
         for name in names:
-            if name in self.sys.stdlib_module_names:
-                try:
-                    self.snapshots[name] = dict(__import__(name).__dict__)
-                except BaseException:
-                    pass
+            try:
+                self.snapshots[name] = dict(__import__(name).__dict__)
+            except BaseException:  # noqa: BLE001 -- the check's own import will say what is wrong
+                pass
 
     def guarded_import(self, name, globals=None, locals=None, fromlist=(), level=0):
         if level == 0 and name in self.snapshots:
@@ -623,19 +689,68 @@ class Judge:
         return self.real_import(name, globals, locals, fromlist, level)
 
 
-def setup(job, workdir):
-    """The child's process state before any user code: environment, scratch folder, import path."""
-    os.environ.update(TMPDIR=workdir, TMP=workdir, TEMP=workdir, HOME=workdir)
-    if "tempfile" in sys.modules:
-        sys.modules["tempfile"].tempdir = workdir
+def compile_examples(job):
+    """Each example's code (or the ``SyntaxError`` that is its result, as under doctest), and the modules the
+    checks import. Compiled by the worker before it forks, so none of it depends on anything the program does."""
+    compiled, imports = [], set()
+    for index, example in enumerate(job["examples"]):
+        source = example["source"] if example["source"].endswith("\n") else example["source"] + "\n"
+        check = example["kind"] == "assert"
+        filename = f"<{'check' if check else 'doctest'} {job['name']}[{index}]>"
+        label = (example.get("label") or "the check") if check else "the example"
+        try:
+            if check:
+                tree = compile(source, filename, "exec", ast.PyCF_ONLY_AST)
+                keep_assert_values(tree.body)
+                imports.update(imported(tree.body))
+            else:
+                tree = ast.Module(body=compile(source, filename, "single", ast.PyCF_ONLY_AST).body, type_ignores=[])
+                show_values(tree.body)
+            code = compile(tree, filename, "exec")
+        except BaseException as exc:  # noqa: BLE001 -- a SyntaxError is the example's result, as under doctest
+            code = exc
+        compiled.append((filename, code, source, label))
+    return compiled, imports
+
+
+def snapshot_preloaded():
+    """Copies of the standard modules the worker has imported, as they were written (no user code has run in
+    the worker); checks that import them get these, whatever a program does to the modules themselves."""
+    for name, module in list(sys.modules.items()):
+        if "." not in name and name in sys.stdlib_module_names and name not in _SNAPSHOTS:
+            _SNAPSHOTS[name] = dict(module.__dict__)
+
+
+def process_state(job, workdir):
+    """Set, in the worker just before it forks, what the child's process state must be (environment, scratch
+    folder, import path, argv); returns what puts the worker's own state back after the fork."""
+    names = ("TMPDIR", "TMP", "TEMP", "HOME")
+    saved_env = {name: os.environ.get(name) for name in names}
+    saved_path, saved_argv = list(sys.path), sys.argv
+    tempfile = sys.modules.get("tempfile")
+    saved_tempdir = getattr(tempfile, "tempdir", None)
+    os.environ.update(dict.fromkeys(names, workdir))
+    if tempfile is not None:
+        tempfile.tempdir = workdir
     sys.argv = [job.get("path") or job["module"]]
     if job.get("sys_path"):
         sys.path.insert(0, job["sys_path"])
-    sys.stdin = io.StringIO("")
+
+    def restore():
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        sys.path[:], sys.argv = saved_path, saved_argv
+        if tempfile is not None:
+            tempfile.tempdir = saved_tempdir
+
+    return restore
 
 
-def main(job, fd, workdir, confine, context_code):
+def main(judge, fd, workdir, confine):
     """The child's whole life after the fork; the worker ends the process afterwards whatever happens."""
     confine(workdir)
-    setup(job, workdir)
-    Judge(job, fd).run(context_code)
+    judge.start(fd)
+    judge.run()

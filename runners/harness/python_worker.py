@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != HERE]
 
 from seidr.runners.limits import Limits  # noqa: E402
-from seidr.runners.sandbox import confine_child, kill_group  # noqa: E402
+from seidr.runners.sandbox import confine_child, kill_group, warm  # noqa: E402
 
 # Modules most programs and checks use, imported once so forked children start with them. Nothing here may
 # bring in threading, random or logging: their at-fork hooks would make every fork two to three times dearer.
@@ -39,6 +39,7 @@ PRELOAD = ("abc", "array", "ast", "bisect", "cmath", "collections", "collections
            "itertools", "json", "math", "numbers", "operator", "re", "string", "struct", "textwrap", "time",
            "types", "typing", "unicodedata")
 PR_SET_PDEATHSIG = 1
+ANNOUNCE_SECONDS = 0.05
 PR_SET_CHILD_SUBREAPER = 36
 try:
     LIBC = ctypes.CDLL(None, use_errno=True)
@@ -92,26 +93,35 @@ def prctl(option, value):
         LIBC.prctl(option, value, 0, 0, 0)
 
 
-class Compiled:
-    """The user's module compiled once per text: saves a compile per program when a file's functions are judged."""
+class Recent:
+    """The last few results of an expensive function of a job's text: a file's functions are judged one after
+    another against the same module, a search's candidates against the same checks."""
 
-    def __init__(self, size=8):
+    def __init__(self, make, size=16):
+        self.make = make
         self.size = size
         self.items = {}
 
-    def get(self, source, filename):
-        key = hashlib.sha1(filename.encode() + b"\0" + source.encode("utf-8", "surrogatepass")).digest()
-        if key in self.items:
-            self.items[key] = self.items.pop(key)
-            return self.items[key]
-        try:
-            code = compile(source, filename, "exec", dont_inherit=True)
-        except BaseException as exc:  # noqa: BLE001 -- the child reports it as the module failing to load
-            code = exc
-        self.items[key] = code
+    def get(self, *key):
+        digest = hashlib.sha1(repr(key).encode("utf-8", "surrogatepass")).digest()
+        if digest in self.items:
+            self.items[digest] = self.items.pop(digest)
+            return self.items[digest]
+        value = self.items[digest] = self.make(*key)
         while len(self.items) > self.size:
             del self.items[next(iter(self.items))]
-        return code
+        return value
+
+
+def compile_module(source, filename):
+    try:
+        return compile(source, filename, "exec", dont_inherit=True)
+    except BaseException as exc:  # noqa: BLE001 -- the child reports it as the module failing to load
+        return exc
+
+
+def compile_examples(name, examples):
+    return CHILD.compile_examples({"name": name, "examples": [dict(e) for e in examples]})
 
 
 class Job:
@@ -138,9 +148,14 @@ class Job:
         os.mkdir(workdir, 0o700)
         context = self.job.get("context") or ""
         filename = self.job.get("path") or "<module>"
-        context_code = worker.compiled.get(context, filename) if context.strip() else None
+        context_code = worker.modules.get(context, filename) if context.strip() else None
+        examples = worker.examples.get(self.job["name"], tuple(tuple(sorted(e.items())) for e in self.job["examples"]))
+        # Everything the child needs is made here, before the fork: a child's every write to memory it shares
+        # with this worker costs a page copy, so the less it does before running the program, the cheaper it is.
+        judge = CHILD.Judge(self.job, examples, context_code)
         rec_r, rec_w = os.pipe()
         out_r, out_w = os.pipe()
+        restore = CHILD.process_state(self.job, workdir)
         started = time.monotonic()
         pid = os.fork()
         if pid == 0:  # the child: nothing of the worker's but the results pipe stays open
@@ -158,18 +173,18 @@ class Job:
                 if os.getppid() != worker.pid:
                     os._exit(1)
                 limits = self.limits
-                CHILD.main(self.job, keep, workdir, lambda folder: confine_child(limits, folder), context_code)
+                CHILD.main(judge, keep, workdir, lambda folder: confine_child(limits, folder))
             except BaseException:  # noqa: BLE001 -- a fault of the harness itself; the runner sees no end record
                 os.write(2, traceback.format_exc().encode(errors="replace")[-4000:])
             finally:
                 os._exit(0)
+        restore()
         os.close(rec_w)
         os.close(out_w)
         try:
             os.setpgid(pid, pid)
         except OSError:
             pass
-        worker.control.send({"id": self.job["id"], "pid": pid})
         self.watch(pid, rec_r, out_r, started)
         kill_group(pid)
         status = os.waitpid(pid, 0)[1]
@@ -179,7 +194,7 @@ class Job:
         worker.sweep()
         worker.discard(workdir)
         worker.control.send(
-            {"id": self.job["id"], "status": status, "timeout": self.timeout, "records": len(self.records),
+            {"id": self.job["id"], "pid": pid, "status": status, "timeout": self.timeout, "records": len(self.records),
              "output": len(self.output), "output_cut": self.output_size > len(self.output),
              "seconds": time.monotonic() - started},
             bytes(self.records), bytes(self.output))
@@ -193,16 +208,23 @@ class Job:
             pidfd = None
         control = self.worker.control
         watched = [rec_r, out_r, control.sock.fileno()] + ([pidfd] if pidfd is not None else [])
+        # A quick program is reported in one message; one that runs a while is announced first, so the runner
+        # can kill its process group should this worker stop answering.
+        announce = started + ANNOUNCE_SECONDS
         try:
             while not self.ended:
                 if control.pending() and self.cancelled():
                     return None
                 now = time.monotonic()
+                if announce and now >= announce:
+                    control.send({"id": self.job["id"], "pid": pid})
+                    announce = None
                 deadline = min(program_deadline, self.example_deadline or program_deadline)
                 if now >= deadline:
                     self.timeout = "example" if deadline < program_deadline else "program"
                     return None
-                wait = deadline - now if pidfd is not None else min(deadline - now, 0.02)
+                wake = min(deadline, announce or deadline)
+                wait = wake - now if pidfd is not None else min(wake - now, 0.02)
                 ready, _, _ = select.select(watched, [], [], wait)
                 if rec_r in ready and not self.read_records(rec_r):
                     watched.remove(rec_r)
@@ -280,7 +302,7 @@ class Job:
 
     def drain(self, rec_r, out_r):
         """What is left in the pipes once the child's group is dead (a survivor holding them cannot stall us)."""
-        for fd, read in ((rec_r, self.read_records), (out_r, self.read_output)):
+        for fd, read in ((out_r, self.read_output),) if self.ended else ((rec_r, self.read_records), (out_r, self.read_output)):
             os.set_blocking(fd, False)
             try:
                 while read(fd) and len(self.records) <= self.records_cap:
@@ -295,7 +317,8 @@ class Worker:
         self.root = root
         self.pid = os.getpid()
         self.trash = os.path.join(root, "trash")
-        self.compiled = Compiled()
+        self.modules = Recent(compile_module, size=8)
+        self.examples = Recent(compile_examples, size=64)
         self.closing = False
         try:
             self.children_file = open("/proc/self/task/%d/children" % self.pid, "rb", buffering=0)
@@ -403,6 +426,8 @@ def main():
             __import__(name)
         except ImportError:
             pass
+    warm()
+    CHILD.snapshot_preloaded()
     worker = Worker(control, root)
     gc.collect()
     gc.freeze()  # forked children then do not copy the preloaded objects when the collector touches them
