@@ -287,6 +287,9 @@ class Pool:
         for task in list(self.reclaiming):
             task.cancel()
         workers = list(self.workers)
+        for worker in workers:  # a worker told to stop first kills what its programs left running
+            worker.writer.close()
+        await asyncio.gather(*(reap(w.proc, 1.0) for w in workers))
         for worker in workers:
             worker.kill()
         await asyncio.gather(*(reap(w.proc) for w in workers))

@@ -723,13 +723,12 @@ def snapshot_preloaded():
 
 def process_state(job, workdir):
     """Set, in the worker just before it forks, what the child's process state must be (environment, scratch
-    folder, import path, argv); returns what puts the worker's own state back after the fork."""
-    names = ("TMPDIR", "TMP", "TEMP", "HOME")
-    saved_env = {name: os.environ.get(name) for name in names}
+    folder, import path, argv); returns what puts the worker's import path and argv back after the fork (its
+    own environment it never uses)."""
+    os.environ.update(dict.fromkeys(("TMPDIR", "TMP", "TEMP", "HOME"), workdir))
     saved_path, saved_argv = list(sys.path), sys.argv
     tempfile = sys.modules.get("tempfile")
     saved_tempdir = getattr(tempfile, "tempdir", None)
-    os.environ.update(dict.fromkeys(names, workdir))
     if tempfile is not None:
         tempfile.tempdir = workdir
     sys.argv = [job.get("path") or job["module"]]
@@ -737,11 +736,6 @@ def process_state(job, workdir):
         sys.path.insert(0, job["sys_path"])
 
     def restore():
-        for name, value in saved_env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         sys.path[:], sys.argv = saved_path, saved_argv
         if tempfile is not None:
             tempfile.tempdir = saved_tempdir

@@ -144,8 +144,7 @@ class Job:
 
     def run(self):
         worker = self.worker
-        workdir = os.path.join(worker.root, "run-%d-%d" % (os.getpid(), self.job["id"]))
-        os.mkdir(workdir, 0o700)
+        workdir = worker.fresh_folder()
         context = self.job.get("context") or ""
         filename = self.job.get("path") or "<module>"
         context_code = worker.modules.get(context, filename) if context.strip() else None
@@ -185,22 +184,23 @@ class Job:
             os.setpgid(pid, pid)
         except OSError:
             pass
-        self.watch(pid, rec_r, out_r, started)
+        exited = self.watch(pid, rec_r, out_r, started)
         kill_group(pid)
-        status = os.waitpid(pid, 0)[1]
+        # A child that ended by itself is a zombie: its status is there at once. One that reported its end or
+        # ran out of time is reaped later, so the report need not wait for the kernel to tear it down.
+        status = os.waitpid(pid, 0)[1] if exited and not self.ended else None
         self.drain(rec_r, out_r)
         os.close(rec_r)
         os.close(out_r)
-        worker.sweep()
-        worker.discard(workdir)
         worker.control.send(
             {"id": self.job["id"], "pid": pid, "status": status, "timeout": self.timeout, "records": len(self.records),
              "output": len(self.output), "output_cut": self.output_size > len(self.output),
              "seconds": time.monotonic() - started},
             bytes(self.records), bytes(self.output))
+        worker.used.append(workdir)
 
     def watch(self, pid, rec_r, out_r, started):
-        """Relay until the child reports its end, exits, or runs out of time."""
+        """Relay until the child reports its end, exits, or runs out of time; True when it exited."""
         program_deadline = started + self.limits.program_seconds
         try:
             pidfd = os.pidfd_open(pid)
@@ -214,7 +214,7 @@ class Job:
         try:
             while not self.ended:
                 if control.pending() and self.cancelled():
-                    return None
+                    return False
                 now = time.monotonic()
                 if announce and now >= announce:
                     control.send({"id": self.job["id"], "pid": pid})
@@ -222,7 +222,7 @@ class Job:
                 deadline = min(program_deadline, self.example_deadline or program_deadline)
                 if now >= deadline:
                     self.timeout = "example" if deadline < program_deadline else "program"
-                    return None
+                    return False
                 wake = min(deadline, announce or deadline)
                 wait = wake - now if pidfd is not None else min(wake - now, 0.02)
                 ready, _, _ = select.select(watched, [], [], wait)
@@ -236,18 +236,18 @@ class Job:
                     except (EOFError, OSError):
                         self.timeout = "cancelled"
                         self.worker.closing = True
-                        return None
+                        return False
                 if len(self.records) > self.records_cap:
                     self.timeout = "flood"
-                    return None
+                    return False
                 if pidfd is not None and pidfd in ready:
-                    return None
+                    return True
                 if pidfd is None and os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-                    return None  # exited; reaped only after its group is killed, so its pid cannot be reused
+                    return True  # exited; reaped only after its group is killed, so its pid cannot be reused
         finally:
             if pidfd is not None:
                 os.close(pidfd)
-        return None
+        return False
 
     def cancelled(self):
         while self.worker.control.pending():
@@ -320,32 +320,28 @@ class Worker:
         self.modules = Recent(compile_module, size=8)
         self.examples = Recent(compile_examples, size=64)
         self.closing = False
+        self.used = []
+        self.ready_folder = None
+        self.folders = 0
         try:
             self.children_file = open("/proc/self/task/%d/children" % self.pid, "rb", buffering=0)
         except OSError:
             self.children_file = None
 
     def sweep(self):
-        """Kill what a program left behind that escaped its process group (a ``setsid`` daemon): as a child
-        subreaper this worker inherits every orphan of its children."""
-        for _ in range(200):
-            pids = self.children()
-            if not pids:
-                break
-            for pid in pids:
-                kill_group(pid)
-            for pid in pids:
-                try:
-                    os.waitpid(pid, 0)
-                except ChildProcessError:
-                    pass
+        """Kill what the last programs left behind, reaping without waiting; the number still there. As a child
+        subreaper this worker inherits every orphan of its children, ``setsid`` daemons included."""
+        pids = self.children()
+        for pid in pids:
+            kill_group(pid)
         while True:
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
-                return
+                break
             if not pid:
-                return
+                break
+        return len(self.children())
 
     def children(self):
         if self.children_file is not None:
@@ -363,6 +359,29 @@ class Worker:
                     found.append(int(entry))
         return found
 
+    def fresh_folder(self):
+        """A new, empty scratch folder for the next child (made ahead while idle)."""
+        folder, self.ready_folder = self.ready_folder, None
+        if folder is None or not os.path.isdir(folder):
+            self.folders += 1
+            folder = os.path.join(self.root, "run-%d-%d" % (self.pid, self.folders))
+            os.mkdir(folder, 0o700)
+        return folder
+
+    def between_jobs(self):
+        """While no job waits: finish off the last program (its exit, what it left running, its folder) and make
+        the next folder; all of it after the report went out, so the runner is not kept waiting for it."""
+        delay = 0.001
+        while not self.control.pending() and self.sweep():
+            if select.select([self.control.sock], [], [], delay)[0]:
+                break
+            delay = min(delay * 2, 0.25)
+        while self.used:
+            self.discard(self.used.pop())
+        if self.ready_folder is None:
+            self.ready_folder = self.fresh_folder()
+        self.tidy()
+
     def discard(self, workdir):
         """Remove an empty scratch folder now; a full one moves aside and goes while the worker is idle."""
         try:
@@ -373,6 +392,12 @@ class Worker:
                 os.rename(workdir, os.path.join(self.trash, os.path.basename(workdir)))
             except OSError:
                 shutil.rmtree(workdir, ignore_errors=True)
+
+    def finish(self):
+        """Before the worker exits: nothing of its programs may outlive it (orphans would go to init)."""
+        stop = time.monotonic() + 2.0
+        while self.sweep() and time.monotonic() < stop:
+            time.sleep(0.005)
 
     def tidy(self):
         """Delete moved-aside scratch folders one at a time until a message comes."""
@@ -390,19 +415,21 @@ class Worker:
 
     def serve(self):
         while True:
-            if not self.control.pending():
-                self.tidy()
+            self.between_jobs()
             try:
                 message = self.control.line()
             except EOFError:
+                self.finish()
                 return
             if "cancel" in message:
                 continue  # the job it named has already ended
             try:
                 Job(self, message).run()
             except OSError:
+                self.finish()
                 return  # the runner is gone
             if self.closing:
+                self.finish()
                 return
 
 

@@ -78,7 +78,8 @@ async def test_a_worker_killed_from_outside_is_replaced_and_the_next_judge_works
 async def test_a_worker_that_stops_answering_is_replaced(monkeypatch):
     monkeypatch.setattr(python_runner, "GRACE_SECONDS", 1.0)
     tag = marker()
-    runner = PythonRunner(limits=Limits(example_seconds=60.0, program_seconds=1.0))
+    # the worker is stopped once the program runs; the runner gives up on it 5 + 1 seconds after sending the job
+    runner = PythonRunner(limits=Limits(example_seconds=60.0, program_seconds=5.0))
     try:
         (warm,) = await runner.judge(DOUBLE, [RIGHT])
         (worker,) = runner.worker_pids()
