@@ -202,6 +202,12 @@ def bound_names(tree):
 
 PRISTINE = dict(builtins.__dict__)  # the worker loads this module before any user code exists
 _SNAPSHOTS = {}  # standard modules as the worker has them, which is as they were written
+_RUNNING = []  # the judge of this child, once it has started
+# The builtins examples and checks see: made once, each child gets its own copy through the fork, and a program
+# that patches the ``builtins`` module does not reach them.
+DOCTEST_BUILTINS = dict(PRISTINE)
+CHECK_BUILTINS = dict(PRISTINE)
+CHECK_BUILTINS["__import__"] = lambda *args, **kwargs: _RUNNING[0].guarded_import(*args, **kwargs)
 
 
 class Judge:
@@ -217,7 +223,6 @@ class Judge:
         self.module_name = job["module"]
         self.context_code = context_code
         self.context_ids = set()
-        self.pristine = PRISTINE
         self.real_import = builtins.__import__
         self.real_print = builtins.print
         self.write = os.write
@@ -239,14 +244,11 @@ class Judge:
         self.snapshots = {name: _SNAPSHOTS[name] for name in check_imports if name in _SNAPSHOTS}
         self.later_snapshots = [name for name in check_imports
                                 if name not in _SNAPSHOTS and name in sys.stdlib_module_names]
-        # the builtins examples see: private copies the program cannot reach through ``builtins``
-        self.doctest_builtins = dict(PRISTINE)
-        self.check_builtins = dict(PRISTINE)
-        self.check_builtins["__import__"] = self.guarded_import
 
     def start(self, fd):
         self.fd = fd
         self.pid = self.getpid()
+        _RUNNING.append(self)
 
     # reporting -------------------------------------------------------------------------------------------
     def send(self, kind, index=-1, payload=None):
@@ -533,7 +535,7 @@ class Judge:
         self.restore_streams()
         self.send("load", payload={"ok": True})
         globs = dict(module.__dict__)
-        globs["__builtins__"] = self.doctest_builtins
+        globs["__builtins__"] = DOCTEST_BUILTINS
         for index, example in enumerate(self.job["examples"]):
             self.send("start", index)
             if example["kind"] == "assert":
@@ -612,7 +614,7 @@ class Judge:
         modules as they were, the entry point behind a wrapper that hands the check only data it can trust."""
         filename, code = self.compiled[index][:2]
         globs = dict(module.__dict__)
-        globs["__builtins__"] = self.check_builtins
+        globs["__builtins__"] = CHECK_BUILTINS
         restore = self.wrap_entry(module, globs)
         capture = self.capture()
         payload = {"exc": None}
