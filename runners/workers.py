@@ -210,6 +210,7 @@ class Pool:
         self.ids = itertools.count(1)
         self.numbers = itertools.count(1)
         self.reclaiming: set[asyncio.Task] = set()
+        self.at_loop_end: weakref.finalize | None = None
         _OPEN.add(self)
 
     async def run(self, job: dict, patience: float) -> Report:
@@ -297,6 +298,8 @@ class Pool:
         self.idle.clear()
         shutil.rmtree(self.root, ignore_errors=True)
         _OPEN.discard(self)
+        if self.at_loop_end is not None:
+            self.at_loop_end.detach()
 
     def shutdown_now(self) -> None:
         """The same, synchronously, for when no loop is left to run it (process exit, a collected loop)."""
@@ -338,7 +341,7 @@ def pool_for(size: int) -> Pool:
         except StopIteration:
             pass
         pool.guard = guard  # type: ignore[attr-defined]
-        weakref.finalize(loop, pool.shutdown_now)
+        pool.at_loop_end = weakref.finalize(loop, pool.shutdown_now)  # a loop collected without closing its pool
     return pool
 
 
