@@ -122,19 +122,24 @@ class PythonRunner:
         if self.cache and key in self._verdicts:
             self._verdicts.move_to_end(key)
             return self._verdicts[key].as_cached()
-        if key in self._running:
-            return (await asyncio.shield(self._running[key])).as_cached()
+        if key in self._running:  # the same program is being judged right now: share its verdict
+            shared = await asyncio.shield(self._running[key])
+            if shared is None:  # the judge it waited for was cancelled; this one was not
+                return await self._judge(problem, program, examples, limits, hidden)
+            return shared.as_cached()
         future: asyncio.Future = asyncio.get_running_loop().create_future()
         self._running[key] = future
         try:
             verdict, keep = await self._run(problem, program, examples, limits)
-            if not future.done():
-                future.set_result(verdict)
         except BaseException as exc:
-            if not future.done():
+            if isinstance(exc, asyncio.CancelledError):
+                future.set_result(None)
+            else:
                 future.set_exception(exc)
-                future.exception()  # retrieved: a waiter re-raises it, nobody else needs to
+                future.exception()  # marked retrieved: the waiters, if any, raise it themselves
             raise
+        else:
+            future.set_result(verdict)
         finally:
             self._running.pop(key, None)
         if self.cache and keep:
@@ -299,7 +304,11 @@ def assemble(examples: tuple[Example, ...], runnable: list[tuple[int, Example]],
     stop: str | None = None
     for position, (index, example) in enumerate(runnable):
         if position in done:
-            results[index] = compare(example, done[position], limits)
+            try:
+                results[index] = compare(example, done[position], limits)
+            except (AttributeError, TypeError, ValueError, KeyError):  # well-formed, in order, but not ours
+                return _whole(examples, "the program interfered with the judge's results (an unreadable result)",
+                              output)
         elif position == running:
             results[index] = _unfinished(example, report, limits)
             stop = f"not run: the example on line {example.line + 1} " + (
@@ -447,8 +456,7 @@ def _compare_check(example: Example, record: dict, printed: str) -> ExampleResul
     if not exc:
         return ExampleResult(example, Outcome.PASSED, output=printed)
     if record.get("assert"):
-        where = str(exc.get("where") or "")
-        line = where.split(": ", 1)[1] if ": " in where else example.describe()
+        line = str(exc.get("source") or "") or example.describe()
         if "left" in record and "right" in record:
             return ExampleResult(example, Outcome.FAILED, str(record["right"]), str(record["left"]), message=line,
                                  output=printed)

@@ -298,13 +298,13 @@ class Judge:
             if tb.tb_frame.f_code.co_filename in self.files:
                 last = tb
             tb = tb.tb_next
-        where = ""
+        where = source = ""
         if last is not None:
             code = last.tb_frame.f_code
             lines = self.files[code.co_filename].splitlines()
             source = lines[last.tb_lineno - 1].strip() if 0 < last.tb_lineno <= len(lines) else ""
             where = f"{self.labels.get(code.co_filename, code.co_filename)}, line {last.tb_lineno}, in {code.co_name}: {source}"
-        return {"type": name, "line": line, "where": self.text(where, 500)}, last
+        return {"type": name, "line": line, "where": self.text(where, 500), "source": self.text(source, 500)}, last
 
     # data the runner can trust ---------------------------------------------------------------------------
     def program_made(self, kind, depth=0):
@@ -529,7 +529,7 @@ class Judge:
             self.restore_streams()
             info, _ = self.describe(exc)
             if type(exc) is NotDefined:
-                info = {"type": "", "line": self.text(exc.args[0]), "where": ""}
+                info = {"type": "", "line": self.text(exc.args[0]), "where": "", "source": ""}
             self.send("load", payload={"ok": False, **info})
             return
         self.restore_streams()

@@ -151,3 +151,14 @@ async def test_a_closed_runner_can_judge_again(runner):
     (verdict,) = await runner.judge(DOUBLE, [RIGHT])
     assert verdict.passed and not verdict.cached
     assert [r.outcome for r in verdict.results] == [Outcome.PASSED, Outcome.PASSED]
+
+
+async def test_cancelling_one_of_two_identical_judges_leaves_the_other_its_verdict(runner):
+    slow = Program("import time\ndef double(x):\n    time.sleep(0.2)\n    return 2 * x\n")
+    first = asyncio.ensure_future(runner.judge(DOUBLE, [slow]))
+    await asyncio.sleep(0)  # the first owns the run; the second waits for its verdict
+    second = asyncio.ensure_future(runner.judge(DOUBLE, [slow]))
+    await asyncio.sleep(0.05)
+    first.cancel()
+    (verdict,) = await second
+    assert verdict.passed and first.cancelled()
