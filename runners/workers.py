@@ -161,13 +161,16 @@ class Worker:
         return self.proc.poll() is None and not self.reader.at_eof()
 
     def kill(self) -> None:
+        self.kill_processes()
+        self.writer.close()
+
+    def kill_processes(self) -> None:
         """Kill the worker (its wrapper's process group) and the program it was running, if any: the program
         runs in its own process group, which would outlive the worker."""
         if self.busy:
             for pid in {self.child, *children_of(self.pid)} - {None}:
                 kill_group(pid)
         kill_group(self.proc.pid)
-        self.writer.close()
 
 
 def children_of(pid: int) -> list[int]:
@@ -307,9 +310,7 @@ class Pool:
             return
         self.closed = True
         for worker in list(self.workers):
-            if worker.child is not None:
-                kill_group(worker.child)
-            kill_group(worker.proc.pid)
+            worker.kill_processes()
             try:
                 worker.proc.wait(5)
             except subprocess.TimeoutExpired:
