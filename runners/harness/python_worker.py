@@ -5,10 +5,10 @@ the wall-clock limits from outside the child.
     python -B -s python_worker.py CONTROL_FD SCRATCH_ROOT
 
 Protocol over the control socket, one JSON line each way: the runner sends a job (or ``{"cancel": id}``);
-the worker answers ``{"ready": pid}`` once, then per job ``{"id", "pid"}`` when the child exists and
-``{"id", "status", "timeout", "records": n, "output": m, ...}`` followed by ``n`` bytes of the child's
-records and ``m`` bytes of what it wrote to its file descriptors 1 and 2. The worker never sees an
-expected value.
+the worker answers ``{"ready": pid}`` once, then per job, if the child is still running after
+``ANNOUNCE_SECONDS``, ``{"id", "pid"}``, and at its end ``{"id", "pid", "status", "timeout", "records": n,
+"output": m, ...}`` followed by ``n`` bytes of the child's records and ``m`` bytes of what it wrote to its file
+descriptors 1 and 2. The worker never sees an expected value.
 """
 
 import builtins
@@ -39,8 +39,8 @@ PRELOAD = ("abc", "array", "ast", "bisect", "cmath", "collections", "collections
            "itertools", "json", "math", "numbers", "operator", "re", "string", "struct", "textwrap", "time",
            "types", "typing", "unicodedata")
 PR_SET_PDEATHSIG = 1
-ANNOUNCE_SECONDS = 0.05
 PR_SET_CHILD_SUBREAPER = 36
+ANNOUNCE_SECONDS = 0.05
 try:
     LIBC = ctypes.CDLL(None, use_errno=True)
 except OSError:

@@ -18,7 +18,7 @@ def problem(name: str, *calls: tuple[str, str]) -> Problem:
 
 
 async def test_an_endless_example_times_out_and_the_examples_after_it_are_not_run():
-    runner = PythonRunner(limits=Limits(example_seconds=1.0, program_seconds=60.0))
+    runner = PythonRunner(limits=Limits(example_seconds=3.0, program_seconds=60.0))
     try:
         spin = problem("spin", ("spin(0)", "0\n"), ("spin(1)", "1\n"), ("spin(0)", "0\n"))
         (verdict,) = await runner.judge(spin, [Program("def spin(n):\n    while n:\n        pass\n    return n\n")])
@@ -26,7 +26,7 @@ async def test_an_endless_example_times_out_and_the_examples_after_it_are_not_ru
         await runner.close()
     first, second, third = verdict.results
     assert first.outcome is Outcome.PASSED
-    assert second.outcome is Outcome.TIMEOUT and second.message == "timed out after 1 s"
+    assert second.outcome is Outcome.TIMEOUT and second.message == "timed out after 3 s"
     assert third.outcome is Outcome.ERROR and third.message == "not run: the example on line 2 timed out"
     assert not verdict.passed
 
@@ -47,7 +47,7 @@ async def test_the_program_limit_stops_a_program_whose_examples_each_fit_their_o
 
 async def test_a_timeout_kills_the_whole_process_group_of_the_program():
     tag = marker()
-    runner = PythonRunner(limits=Limits(example_seconds=1.0, program_seconds=60.0))
+    runner = PythonRunner(limits=Limits(example_seconds=3.0, program_seconds=60.0))
     try:
         spawn = problem("spawn", ("spawn()", "None\n"))
         code = (f"import subprocess\ndef spawn():\n    subprocess.Popen(['sleep', '{tag}'])\n"
