@@ -18,7 +18,9 @@ class Example:
       same language compared with ``==``.
       ``io`` -- a whole-program run: ``stdin`` is fed, ``expected`` is the exact stdout.
       ``spec`` -- a verifier clause (Verus ``requires``/``ensures``); the verifier judges it.
-      ``test`` -- a pytest test id in ``source`` (``tests/test_x.py::test_y``).
+      ``test`` -- a pytest test id in ``source`` (``tests/test_x.py::test_y``, relative to pytest's rootdir);
+      ``file`` is the test file's absolute path, ``line``/``end_line`` are lines of that file, ``label`` is the
+      test's name (``test_y``, ``TestX::test_y``) and ``expected`` its code as written (what prompts show).
 
     ``options`` are the doctest directives written on the example, by name: ``ELLIPSIS`` for
     ``# doctest: +ELLIPSIS``, ``-ELLIPSIS`` for ``-ELLIPSIS`` (a flag turned off, against the runner's defaults).
@@ -33,6 +35,7 @@ class Example:
     exception: str | None = None
     stdin: str | None = None
     label: str | None = None
+    file: str | None = None
 
     @property
     def last_line(self) -> int:

@@ -52,9 +52,11 @@ from seidr.runners.limits import Limits
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
-from seidr.runners.workers import Pool, Report, WorkerLost, WorkerStartError, pool_for
+from seidr.runners.workers import HARNESS, WORKER, Pool, Report, WorkerLost, WorkerStartError, pool_for
 
 RUNNABLE = ("doctest", "assert")
+TESTS = "test"  # pytest tests of the workspace, judged by ``pytest_tests`` on workers of their own
+PYTEST_WORKER = os.path.join(HARNESS, "pytest_worker.py")
 CACHE_SIZE = 4096
 GRACE_SECONDS = 10.0  # how far past its own deadline a worker may be before it counts as wedged
 _CHECKER = doctest.OutputChecker()
@@ -73,7 +75,7 @@ class PythonRunner:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._verdicts: OrderedDict[str, Verdict] = OrderedDict()
         self._running: dict[str, asyncio.Future] = {}
-        self._held: tuple[asyncio.AbstractEventLoop, Pool] | None = None
+        self._held: dict[str, tuple[asyncio.AbstractEventLoop, Pool]] = {}  # by worker script
         self.runs = 0  # programs sent to a worker (cached verdicts do not count)
 
     async def judge(self, problem: Problem, programs: Sequence[Program], *, hidden: bool = False,
@@ -85,35 +87,34 @@ class PythonRunner:
         return list(await asyncio.gather(*(self._judge(problem, p, examples, limits, hidden) for p in programs)))
 
     async def close(self) -> None:
-        """Forget cached verdicts and let go of the loop's worker pool; the last runner to let go stops it."""
+        """Forget cached verdicts and let go of the loop's worker pools; the last runner to let go stops each."""
         self._verdicts.clear()
-        held, self._held = self._held, None
-        if held is None:
-            return
-        loop, pool = held
+        held, self._held = self._held, {}
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
-        pool.holders -= 1
-        if pool.holders <= 0:
-            if loop is running:
-                await pool.shutdown()
-            else:
-                pool.shutdown_now()
+        for loop, pool in held.values():
+            pool.holders -= 1
+            if pool.holders <= 0:
+                if loop is running:
+                    await pool.shutdown()
+                else:
+                    pool.shutdown_now()
 
     def worker_pids(self) -> list[int]:
         """The pids of this runner's live worker processes (for tests and ``seidr doctor``)."""
-        return self._held[1].worker_pids() if self._held else []
+        return sorted(pid for _, pool in self._held.values() for pid in pool.worker_pids())
 
     # -------------------------------------------------------------------------------------------------------
-    def _pool(self) -> Pool:
+    def _pool(self, script: str = WORKER) -> Pool:
         loop = asyncio.get_running_loop()
-        if self._held is not None and self._held[0] is loop and not self._held[1].closed:
-            return self._held[1]
-        pool = pool_for(self.workers)
+        held = self._held.get(script)
+        if held is not None and held[0] is loop and not held[1].closed:
+            return held[1]
+        pool = pool_for(self.workers, script)
         pool.holders += 1
-        self._held = (loop, pool)
+        self._held[script] = (loop, pool)
         return pool
 
     async def _judge(self, problem: Problem, program: Program, examples: tuple[Example, ...], limits: Limits,
@@ -153,10 +154,24 @@ class PythonRunner:
         """The verdict, and whether it may be cached (not when the machinery, not the program, failed)."""
         started = time.monotonic()
         runnable = [(i, e) for i, e in enumerate(examples) if e.kind in RUNNABLE and not e.skipped]
-        if not runnable:
+        tests = [(i, e) for i, e in enumerate(examples) if e.kind == TESTS and not e.skipped]
+        if not runnable and not tests:
             return Verdict(tuple(_static(e) for e in examples)), True
-        job = make_job(problem, program, [e for _, e in runnable], limits)
         self.runs += 1
+        parts = [self._run_examples(problem, program, examples, runnable, limits)] if runnable else []
+        if tests:
+            from seidr.runners.pytest_tests import judge_tests
+
+            parts.append(judge_tests(self._pool(PYTEST_WORKER), problem, program, examples, tests, limits))
+        done = await asyncio.gather(*parts)
+        verdict, keep = done[0] if len(done) == 1 else _combine(done[0], done[1], [i for i, _ in tests])
+        return dataclasses.replace(verdict, seconds=time.monotonic() - started), keep
+
+    async def _run_examples(self, problem: Problem, program: Program, examples: tuple[Example, ...],
+                            runnable: list[tuple[int, Example]], limits: Limits) -> tuple[Verdict, bool]:
+        """The doctests' and checks' verdict (other examples as placeholders), and whether it may be cached."""
+        started = time.monotonic()
+        job = make_job(problem, program, [e for _, e in runnable], limits)
         try:
             report = await self._pool().run(job, limits.program_seconds + GRACE_SECONDS)
         except (WorkerLost, WorkerStartError) as exc:
@@ -174,7 +189,11 @@ def cache_key(problem: Problem, program: Program, examples: tuple[Example, ...],
     fields = [program.code, problem.context, problem.path or "", problem.name, problem.code, repr(limits), repr(hidden)]
     for e in examples:
         fields += [e.kind, e.source, repr(e.expected), repr(e.exception), repr(sorted(e.options)), repr(e.line),
-                   repr(e.label)]
+                   repr(e.label), repr(e.file)]
+    if any(e.kind == TESTS for e in examples):  # a test's verdict also depends on its file and conftests
+        from seidr.runners.pytest_tests import fingerprint
+
+        fields.append(fingerprint(examples))
     digest = hashlib.sha256()
     for field in fields:
         data = field.encode("utf-8", "surrogatepass")
@@ -319,6 +338,16 @@ def assemble(examples: tuple[Example, ...], runnable: list[tuple[int, Example]],
     return Verdict(tuple(results.get(i) or _static(e) for i, e in enumerate(examples)), output=output)
 
 
+def _combine(examples: tuple[Verdict, bool], tests: tuple[Verdict, bool], indices: list[int]) -> tuple[Verdict, bool]:
+    """One verdict from the doctests' and the tests' (each holds placeholders for the other's examples)."""
+    (doc, doc_keep), (run, run_keep) = examples, tests
+    results = list(doc.results)
+    for index in indices:
+        results[index] = run.results[index]
+    output = "\n".join(text for text in (doc.output, run.output) if text.strip())
+    return Verdict(tuple(results), error=doc.error or run.error, output=output), doc_keep and run_keep
+
+
 def _whole(examples: tuple[Example, ...], message: str, output: str) -> Verdict:
     results = tuple(_static(e) if e.kind not in RUNNABLE or e.skipped else
                     ExampleResult(e, Outcome.ERROR, e.expected, message=message) for e in examples)
@@ -327,7 +356,7 @@ def _whole(examples: tuple[Example, ...], message: str, output: str) -> Verdict:
 
 def _static(example: Example) -> ExampleResult:
     """The result of an example that is not run: skipped, or of a kind this runner does not handle."""
-    if example.kind in RUNNABLE:
+    if example.kind in RUNNABLE or example.kind == TESTS:
         return ExampleResult(example, Outcome.SKIPPED, example.expected)
     return ExampleResult(example, Outcome.ERROR, example.expected,
                          message=f"the Python runner cannot run {example.kind!r} examples")

@@ -24,6 +24,7 @@ class ExampleResult:
     actual: str | None = None
     message: str | None = None  # the exception line, the crash, the timeout
     output: str = ""  # what the program printed while this example ran (capped)
+    line: int | None = None  # 0-based line where it failed, in the example's file (a test's failing assert)
 
     @property
     def passed(self) -> bool:
@@ -39,6 +40,8 @@ class ExampleResult:
             return self.message or "timed out"
         if self.outcome is Outcome.ERROR:
             return self.message or "error"
+        if self.example.kind == "test":  # a failed test says what its assertion said
+            return self.message or "failed"
         expected = (self.expected or "").strip() or "nothing"
         actual = (self.actual or "").strip() or "nothing"
         return f"expected {expected}, got {actual}"

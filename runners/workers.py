@@ -25,9 +25,10 @@ from dataclasses import dataclass
 
 from seidr.runners.sandbox import clean_env, kill_group, worker_argv
 
-WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness", "python_worker.py")
+HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness")
+WORKER = os.path.join(HARNESS, "python_worker.py")
 START_SECONDS = 60.0
-_POOLS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, Pool]]" = weakref.WeakKeyDictionary()
+_POOLS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[int, str], Pool]]" = weakref.WeakKeyDictionary()
 _OPEN: "set[Pool]" = set()
 
 
@@ -69,11 +70,11 @@ class Worker:
         self.busy = False
 
     @classmethod
-    async def start(cls, root: str, number: int) -> "Worker":
+    async def start(cls, root: str, number: int, script: str = WORKER) -> "Worker":
         parent, child = socket.socketpair()
         log = os.path.join(root, f"worker-{number}.log")
         env = clean_env(extra={"PYTHONHASHSEED": "0"})  # the same set and dict orders on every run
-        argv = worker_argv([sys.executable, "-B", "-s", WORKER, str(child.fileno()), root])
+        argv = worker_argv([sys.executable, "-B", "-s", script, str(child.fileno()), root])
         try:
             with open(log, "wb") as err:
                 proc = subprocess.Popen(argv, pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL,
@@ -200,10 +201,11 @@ def tail(path: str) -> str:
 
 
 class Pool:
-    """At most ``size`` workers, started on demand; jobs wait for a free one."""
+    """At most ``size`` workers running ``script``, started on demand; jobs wait for a free one."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, script: str = WORKER) -> None:
         self.size = size
+        self.script = script
         self.root = tempfile.mkdtemp(prefix="seidr-python-")
         self.slots = asyncio.Semaphore(size)
         self.idle: list[Worker] = []
@@ -244,7 +246,7 @@ class Pool:
         return report
 
     async def _start(self) -> Worker:
-        worker = await Worker.start(self.root, next(self.numbers))
+        worker = await Worker.start(self.root, next(self.numbers), self.script)
         if self.closed:
             worker.kill()
             await reap(worker.proc)
@@ -326,13 +328,13 @@ async def _until_loop_end(pool: Pool):
         await pool.shutdown()
 
 
-def pool_for(size: int) -> Pool:
-    """The running loop's pool of ``size`` workers, made on first use."""
+def pool_for(size: int, script: str = WORKER) -> Pool:
+    """The running loop's pool of ``size`` workers running ``script``, made on first use."""
     loop = asyncio.get_running_loop()
     pools = _POOLS.setdefault(loop, {})
-    pool = pools.get(size)
+    pool = pools.get((size, script))
     if pool is None or pool.closed:
-        pool = pools[size] = Pool(size)
+        pool = pools[(size, script)] = Pool(size, script)
         # An async generator parked at its first yield: the loop closes it at its end (asyncio.run calls
         # shutdown_asyncgens), which shuts the pool down even when a runner was never closed.
         guard = _until_loop_end(pool)

@@ -69,8 +69,9 @@ def example_text(example, language: str) -> str:
         return f">>> {source}\n{(example.expected or '').strip()}"
     if example.kind == "io":
         return f"input:\n{example.stdin or ''}\nexpected output:\n{example.expected or ''}".rstrip()
-    if example.kind == "test":
-        return f"test {source}"
+    if example.kind == "test":  # the test's own code, as the workspace has it
+        code = (example.expected or "").strip("\n")
+        return f"# test {source}\n{code}" if code else f"test {source}"
     return source
 
 

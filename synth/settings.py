@@ -80,7 +80,8 @@ class Settings(_Section):
     enumerate_first: bool = True
     enumerate_seconds: float = Field(1.0, ge=0, le=600)
     verus_path: str | None = None
-    tests: bool = True
+    tests: bool = True  # include the workspace's pytest tests that exercise a function
+    related_tests: dict[str, str | list[str]] = {}  # function (pkg.mod.f or pkg/mod.py::f) -> test ids, files or names
 
     def cache_folder(self) -> str:
         if self.cache_dir:

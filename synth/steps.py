@@ -101,6 +101,11 @@ class Search:
         if v.error or not v.failures:
             return f"The code above fails with this error: {(v.error or v.output or 'unknown error').strip()}. Fix it."
         r = v.failures[0]
+        if r.example.kind == "test":  # pytest's own words for the failure, for each failing test
+            tests = [f for f in v.failures if f.example.kind == "test"][:3]
+            said = "; ".join(f"{f.example.describe()} fails: {' '.join(l.strip() for l in f.summary().splitlines()[:3])}"
+                             for f in tests)
+            return f"The workspace's tests fail: {said}. Fix the code so every example and test passes."
         if r.outcome.value == "failed":
             said = (r.actual or "").strip() or "nothing"
             return (f"For {r.example.describe()} the code must return {(r.expected or '').strip()}, "

@@ -142,16 +142,25 @@ class Job:
         # a child reports at most a few capped texts per example; more than that is a flood
         self.records_cap = (len(job["examples"]) + 4) * (4 * self.limits.output_bytes + 16384) + (1 << 20)
 
+    def context_code(self):
+        """The user's module, compiled (and kept for the next job on the same text)."""
+        context = self.job.get("context") or ""
+        filename = self.job.get("path") or "<module>"
+        return self.worker.modules.get(context, filename) if context.strip() else None
+
+    def prepare(self, workdir):
+        """What the child runs, as ``enter(fd, workdir, confine)``. Everything the child needs is made here,
+        before the fork: a child's every write to memory it shares with this worker costs a page copy, so the
+        less it does before running the program, the cheaper it is."""
+        examples = self.worker.examples.get(self.job["name"],
+                                            tuple(tuple(sorted(e.items())) for e in self.job["examples"]))
+        judge = CHILD.Judge(self.job, examples, self.context_code())
+        return lambda fd, folder, confine: CHILD.main(judge, fd, folder, confine)
+
     def run(self):
         worker = self.worker
         workdir = worker.fresh_folder()
-        context = self.job.get("context") or ""
-        filename = self.job.get("path") or "<module>"
-        context_code = worker.modules.get(context, filename) if context.strip() else None
-        examples = worker.examples.get(self.job["name"], tuple(tuple(sorted(e.items())) for e in self.job["examples"]))
-        # Everything the child needs is made here, before the fork: a child's every write to memory it shares
-        # with this worker costs a page copy, so the less it does before running the program, the cheaper it is.
-        judge = CHILD.Judge(self.job, examples, context_code)
+        enter = self.prepare(workdir)
         rec_r, rec_w = os.pipe()
         out_r, out_w = os.pipe()
         restore = CHILD.process_state(self.job, workdir)
@@ -172,7 +181,7 @@ class Job:
                 if os.getppid() != worker.pid:
                     os._exit(1)
                 limits = self.limits
-                CHILD.main(judge, keep, workdir, lambda folder: confine_child(limits, folder))
+                enter(keep, workdir, lambda folder: confine_child(limits, folder))
             except BaseException:  # noqa: BLE001 -- a fault of the harness itself; the runner sees no end record
                 os.write(2, traceback.format_exc().encode(errors="replace")[-4000:])
             finally:
@@ -312,6 +321,8 @@ class Job:
 
 
 class Worker:
+    job_class = Job
+
     def __init__(self, control, root):
         self.control = control
         self.root = root
@@ -424,7 +435,7 @@ class Worker:
             if "cancel" in message:
                 continue  # the job it named has already ended
             try:
-                Job(self, message).run()
+                self.job_class(self, message).run()
             except OSError:
                 self.finish()
                 return  # the runner is gone
@@ -443,7 +454,9 @@ def make_writable(folder):
                 pass
 
 
-def main():
+def main(worker_class=Worker, warmup=None):
+    """Serve jobs on the control socket; ``warmup`` imports what a kind of worker needs beyond ``PRELOAD``, once,
+    before the worker says it is ready."""
     control = Control(socket.socket(fileno=int(sys.argv[1])))
     root = sys.argv[2]
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -455,7 +468,9 @@ def main():
             pass
     warm()
     CHILD.snapshot_preloaded()
-    worker = Worker(control, root)
+    if warmup is not None:
+        warmup()
+    worker = worker_class(control, root)
     gc.collect()
     gc.freeze()  # forked children then do not copy the preloaded objects when the collector touches them
     control.send({"ready": os.getpid()})

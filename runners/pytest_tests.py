@@ -1,0 +1,412 @@
+"""Judging a Python program against the workspace's own pytest tests: where pytest's configuration is, the job a
+pytest worker runs (``harness/pytest_worker.py``), and the per-test verdict from what its child reported.
+
+The child runs the selected tests in-process with the program in place of the user's function and reports each
+run of a test over its own pipe (``harness/pytest_child.py`` says how). This module decides: a test passes only
+when the child's record says the plugin itself saw the test function return; a record missing, out of order or
+without the run's nonce is never a pass; pytest stopping early, the module not loading, or pytest itself found
+changed after the run fails the whole program.
+"""
+
+from __future__ import annotations
+
+import configparser
+import hashlib
+import os
+import shlex
+import time
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from seidr.runners.example import Example
+from seidr.runners.limits import Limits
+from seidr.runners.problem import Problem
+from seidr.runners.program import Program
+from seidr.runners.verdict import ExampleResult, Outcome, Verdict
+
+# pytest's own search order for its configuration (pytest 9; older versions read a subset of these)
+CONFIG_FILES = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+GRACE_SECONDS = 10.0
+# Options of the workspace's ``addopts`` that change what a test does or how it is found; the rest (output,
+# coverage, xdist, -x, -k, ...) would write files, start processes or leave tests out, and is dropped.
+KEPT_OPTIONS = {"--import-mode": True, "-p": True, "--asyncio-mode": True, "-W": True, "--pythonwarnings": True,
+                "--strict-markers": False, "--strict": False, "--timeout": True, "--timeout-method": True}
+_PARSED: dict[str, tuple[tuple, dict | None]] = {}
+
+
+# the workspace's pytest configuration -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class PytestConfig:
+    """pytest's rootdir for a folder, the file its settings come from (None when there is none) and the
+    settings, as lists of words (``testpaths``, ``python_files``, ...)."""
+
+    rootdir: str
+    inifile: str | None = None
+    values: dict = field(default_factory=dict, compare=False)
+
+    def words(self, key: str, default: Sequence[str] = ()) -> list[str]:
+        value = self.values.get(key)
+        if value is None:
+            return list(default)
+        if isinstance(value, (list, tuple)):
+            return [str(v) for v in value]
+        text = str(value)
+        try:
+            return shlex.split(text)
+        except ValueError:
+            return text.split()
+
+
+def _toml(raw: bytes) -> dict:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib.loads(raw.decode("utf-8"))
+
+
+def _ini_section(raw: bytes, section: str) -> dict | None:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.read_string(raw.decode("utf-8", "replace"))
+    return dict(parser[section]) if parser.has_section(section) else None
+
+
+def read_pytest_settings(path: str) -> dict | None:
+    """The pytest settings in the file at ``path``, or None when it holds none (a file pytest would pass over).
+    An unreadable file counts as holding none."""
+    try:
+        stat = os.stat(path)
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        if path in _PARSED and _PARSED[path][0] == key:
+            return _PARSED[path][1]
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    name = os.path.basename(path)
+    try:
+        if name in ("pytest.toml", ".pytest.toml"):
+            table = _toml(raw).get("pytest")
+            values = table if isinstance(table, dict) else {}
+        elif name in ("pytest.ini", ".pytest.ini"):
+            values = _ini_section(raw, "pytest") or {}
+        elif name == "pyproject.toml":
+            table = _toml(raw).get("tool", {}).get("pytest")
+            if not isinstance(table, dict):
+                values = None
+            elif isinstance(table.get("ini_options"), dict):
+                values = table["ini_options"]
+            else:
+                values = {k: v for k, v in table.items() if k != "ini_options"} or None
+        else:
+            values = _ini_section(raw, "pytest" if name == "tox.ini" else "tool:pytest")
+    except (ValueError, configparser.Error, UnicodeDecodeError, AttributeError):
+        values = None
+    _PARSED[path] = (key, values)
+    return values
+
+
+def locate(start: str) -> PytestConfig:
+    """pytest's rootdir and settings for tests under the folder ``start``, found as pytest finds them: the
+    first of its configuration files holding pytest settings, going up; else the first ``pyproject.toml``;
+    else a folder with ``setup.py``; else ``start`` itself."""
+    start = os.path.abspath(start)
+    pyproject = setup_py = None
+    folder = start
+    while True:
+        for name in CONFIG_FILES:
+            path = os.path.join(folder, name)
+            if not os.path.isfile(path):
+                continue
+            if name == "pyproject.toml" and pyproject is None:
+                pyproject = path
+            values = read_pytest_settings(path)
+            if values is not None:
+                return PytestConfig(folder, path, values)
+        if setup_py is None and os.path.isfile(os.path.join(folder, "setup.py")):
+            setup_py = folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    if pyproject is not None:
+        return PytestConfig(os.path.dirname(pyproject), pyproject, {})
+    return PytestConfig(setup_py or start)
+
+
+def conftests(rootdir: str, test_file: str) -> list[str]:
+    """The ``conftest.py`` files pytest loads for ``test_file``: in its folder and each folder above it up to the
+    rootdir."""
+    folder = os.path.dirname(os.path.abspath(test_file))
+    found = []
+    while True:
+        path = os.path.join(folder, "conftest.py")
+        if os.path.isfile(path):
+            found.append(path)
+        if folder == rootdir or not folder.startswith(rootdir + os.sep):
+            break
+        folder = os.path.dirname(folder)
+    return found[::-1]
+
+
+def kept_options(config: PytestConfig) -> list[str]:
+    """The part of the workspace's ``addopts`` a judged run keeps (see ``KEPT_OPTIONS``)."""
+    words = config.words("addopts")
+    kept: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        name, eq, _ = word.partition("=")
+        short = word[:2] if word[:2] in ("-p", "-W") and len(word) > 2 and not eq else None
+        if short:
+            kept.append(word)
+        elif name in KEPT_OPTIONS:
+            kept.append(word)
+            if KEPT_OPTIONS[name] and not eq and index < len(words):
+                kept.append(words[index])
+                index += 1
+    return kept
+
+
+def test_file(example: Example, problem: Problem | None = None) -> str:
+    """The absolute path of a test example's file (from ``file``, or its id under the problem's rootdir)."""
+    if example.file:
+        return os.path.abspath(example.file)
+    base = locate(os.path.dirname(os.path.abspath(problem.path))).rootdir if problem and problem.path else os.getcwd()
+    return os.path.normpath(os.path.join(base, example.source.split("::", 1)[0]))
+
+
+def test_name(example: Example) -> str:
+    """The part of a test id after its file: ``test_y``, ``TestX::test_y``, ``test_z[1-2]``."""
+    return example.source.split("::", 1)[1] if "::" in example.source else ""
+
+
+def fingerprint(examples: Sequence[Example], problem: Problem | None = None) -> str:
+    """What a test's verdict depends on besides the program: its file, the conftests and the settings file, by
+    size and modification time, so a cached verdict goes stale when any of them changes."""
+    files: set[str] = set()
+    for example in examples:
+        if example.kind != "test":
+            continue
+        path = test_file(example, problem)
+        config = locate(os.path.dirname(path))
+        files.update([path, *conftests(config.rootdir, path)])
+        if config.inifile:
+            files.add(config.inifile)
+    parts = []
+    for path in sorted(files):
+        try:
+            stat = os.stat(path)
+            parts.append(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0{stat.st_ino}")
+        except OSError:
+            parts.append(f"{path}\0missing")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# the job -------------------------------------------------------------------------------------------------------
+def make_test_job(problem: Problem, program: Program, tests: list[Example], limits: Limits) -> dict:
+    """What a pytest worker needs for one program: the module and program as for doctests (``make_job``), the
+    tests to select (file and name), the files it compiles ahead (test files and conftests), and pytest's
+    command line. No test outcome is in it."""
+    from seidr.runners.python import make_job
+
+    job = make_job(problem, program, tests, limits)
+    paths = [test_file(e, problem) for e in tests]
+    config = locate(os.path.dirname(paths[0]))
+    compiled = dict.fromkeys(p for path in paths for p in (*conftests(config.rootdir, path), path))
+    selected = list(dict.fromkeys(f"{path}::{test_name(e)}" if test_name(e) else path for path, e in zip(paths, tests)))
+    job["pytest"] = {
+        "rootdir": config.rootdir,
+        "tests": [{"file": path, "name": test_name(e)} for path, e in zip(paths, tests)],
+        "compile": list(compiled),
+        "args": ["-p", "no:cacheprovider", "-p", "no:terminal", "-o", "addopts=", "--rootdir", config.rootdir,
+                 "--continue-on-collection-errors", *kept_options(config), *selected],
+    }
+    return job
+
+
+async def judge_tests(pool, problem: Problem, program: Program, examples: tuple[Example, ...],
+                      tests: list[tuple[int, Example]], limits: Limits) -> tuple[Verdict, bool]:
+    """The tests' verdict (other examples as placeholders) and whether it may be cached."""
+    from seidr.runners.workers import WorkerLost, WorkerStartError
+
+    started = time.monotonic()
+    job = make_test_job(problem, program, [e for _, e in tests], limits)
+    try:
+        report = await pool.run(job, limits.program_seconds + GRACE_SECONDS)
+    except (WorkerLost, WorkerStartError) as exc:
+        message = str(exc)
+        if isinstance(exc, WorkerStartError) and "pytest" in message:
+            message = f"{message}; install pytest, or turn related tests off (tests = false, --no-tests)"
+        return _whole(examples, [i for i, _ in tests], message, ""), False
+    verdict = assemble(examples, tests, job, report, limits)
+    return Verdict(verdict.results, verdict.error, verdict.output, seconds=time.monotonic() - started), \
+        report.timeout != "cancelled"
+
+
+# reading the report ------------------------------------------------------------------------------------------
+@dataclass
+class Observed:
+    """What the child's records say, checked for order."""
+
+    load: dict | None = None
+    collected: dict | None = None
+    runs: list[tuple[int, dict | None]] = field(default_factory=list)  # (item, done payload or None: unfinished)
+    end: dict | None = None
+
+
+def follow(records: list[tuple[str, int, dict]]) -> Observed:
+    """``begin``, ``load``, ``collected``, ``start k``/``done k`` for k = 0, 1, ..., ``end``; the first two after
+    ``begin`` may be missing when pytest stopped early. Anything else raises ``Tampered``."""
+    from seidr.runners.python import Tampered
+
+    seen = Observed()
+    stage = "begin"
+    for position, (kind, index, payload) in enumerate(records):
+        if position == 0:
+            if kind != "begin":
+                raise Tampered(f"a {kind!r} record where 'begin' belongs")
+            continue
+        if seen.end is not None:
+            raise Tampered("a record after the end")
+        if kind == "load" and stage == "begin":
+            seen.load, stage = payload, "load"
+        elif kind == "collected" and stage == "load":
+            seen.collected, stage = payload, "collected"
+        elif kind == "start" and stage in ("collected", "done") and index == len(seen.runs):
+            item = payload.get("item")
+            if type(item) is not int:
+                raise Tampered("a start record without its test")
+            seen.runs.append((item, None))
+            stage = "start"
+        elif kind == "done" and stage == "start" and index == len(seen.runs) - 1:
+            item = seen.runs[-1][0]
+            if payload.get("item") != item:
+                raise Tampered("a done record for another test")
+            seen.runs[-1] = (item, payload)
+            stage = "done"
+        elif kind == "end" and stage != "start":
+            seen.end = payload
+        else:
+            raise Tampered(f"a {kind!r} record out of order")
+    return seen
+
+
+def assemble(examples: tuple[Example, ...], tests: list[tuple[int, Example]], job: dict, report, limits: Limits) -> Verdict:
+    from seidr.runners.python import Tampered, _exception_text, _stopped, read_records
+
+    output = report.output.decode("utf-8", errors="replace") + ("\n[output cut]" if report.output_cut else "")
+    indices = [i for i, _ in tests]
+    try:
+        seen = follow(read_records(report.records, job["nonce"]))
+    except Tampered as why:
+        return _whole(examples, indices, f"the program interfered with the judge's results ({why})", output)
+    if seen.load is not None and not seen.load.get("ok"):
+        return _whole(examples, indices, "the module did not load: " + _exception_text(seen.load), output)
+    if seen.collected is None:
+        if seen.end is None:
+            why = _stopped(report, limits, "while pytest started")
+        else:
+            why = f"pytest stopped before it ran the tests (exit code {seen.end.get('rc')})"
+            last = _last_lines(output)
+            why += f": {last}" if last else ""
+        return _whole(examples, indices, why, output)
+    if seen.end is not None and not seen.end.get("intact"):
+        changed = str(seen.end.get("changed") or "its code")
+        return _whole(examples, indices, f"the program changed pytest itself ({changed})", output)
+    try:
+        results = _results(tests, seen, report, limits)
+    except (AttributeError, TypeError, ValueError, KeyError):  # well-formed, in order, but not ours
+        return _whole(examples, indices, "the program interfered with the judge's results (an unreadable result)",
+                      output)
+    placeholder = {i: ExampleResult(e, Outcome.SKIPPED, e.expected) for i, e in enumerate(examples)}
+    # what the child wrote outside the tests is pytest's own chatter (plugin warnings): each test's captured
+    # output is on its result, and the whole output only matters when the run failed as a whole
+    return Verdict(tuple(results.get(i) or placeholder[i] for i in range(len(examples))))
+
+
+def _results(tests: list[tuple[int, Example]], seen: Observed, report, limits: Limits) -> dict[int, ExampleResult]:
+    from seidr.runners.python import _stopped, _unfinished
+
+    items = seen.collected.get("items") or {}
+    errors = seen.collected.get("errors") or {}
+    xfail = seen.collected.get("xfail") or {}
+    by_example: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for key, info in items.items():
+        by_example.setdefault(int(info["example"]), []).append(int(key))
+        names[int(key)] = str(info.get("case") or "")
+    last: dict[int, dict | None] = {}
+    for item, payload in seen.runs:
+        last[item] = payload
+    unfinished = seen.runs[-1][0] if seen.runs and seen.runs[-1][1] is None else None
+    stop = None
+    if unfinished is not None:
+        stop = "not run: an earlier test " + ("timed out" if report.timeout in ("example", "program") else "did not finish")
+    elif seen.end is None:
+        stop = "not run: " + _stopped(report, limits, "before it")
+    results: dict[int, ExampleResult] = {}
+    for position, (index, example) in enumerate(tests):
+        positions = sorted(by_example.get(position, []))
+        if not positions:
+            results[index] = _not_collected(example, errors, xfail.get(str(position)))
+            continue
+        outcomes = []
+        for item in positions:
+            if item == unfinished:
+                result = _unfinished(example, report, limits)
+                outcomes.append((result.outcome.value, result.message, None, "", item))
+            elif item in last:
+                done = last[item]
+                outcomes.append((str(done["outcome"]), done.get("message"), done.get("line"), str(done.get("out") or ""),
+                                 item))
+            else:
+                outcomes.append(("not run", stop or "not run: pytest did not run it", None, "", item))
+        results[index] = _summarize(example, outcomes, names)
+    return results
+
+
+def _summarize(example: Example, outcomes: list[tuple], names: dict[int, str]) -> ExampleResult:
+    """One result for a test from the results of its cases (a parametrized test has several): the first case
+    that did not pass decides, naming the case."""
+    bad = [o for o in outcomes if o[0] not in ("passed", "skipped")]
+    output = "".join(o[3] for o in outcomes)
+    if not bad:
+        if any(o[0] == "passed" for o in outcomes):
+            return ExampleResult(example, Outcome.PASSED, output=output)
+        return ExampleResult(example, Outcome.SKIPPED, message=str(outcomes[0][1] or "skipped"), output=output)
+    kind, message, line, _, item = bad[0]
+    message = str(message or kind)
+    if names.get(item) and kind != "not run":
+        head, sep, rest = message.partition("\n")
+        more = f"; {len(bad)} of {len(outcomes)} cases fail" if len(bad) > 1 else ""
+        message = f"{head} (case {names[item]}{more}){sep}{rest}"
+    outcome = {"failed": Outcome.FAILED, "timeout": Outcome.TIMEOUT}.get(kind, Outcome.ERROR)
+    return ExampleResult(example, outcome, message=message, output=output,
+                         line=int(line) - 1 if isinstance(line, int) and line > 0 else None)
+
+
+def _not_collected(example: Example, errors: dict, xfail: str | None) -> ExampleResult:
+    if xfail is not None:
+        return ExampleResult(example, Outcome.SKIPPED, message=f"marked xfail{': ' + xfail if xfail else ''}")
+    path = example.file or ""
+    for where, message in errors.items():
+        if os.path.abspath(where) == path or where == path:
+            return ExampleResult(example, Outcome.ERROR, message=f"the test file did not load: {message}")
+    if errors:
+        return ExampleResult(example, Outcome.ERROR, message=f"not collected: {next(iter(errors.values()))}")
+    return ExampleResult(example, Outcome.ERROR, message=f"pytest found no test {example.source}; was it renamed?")
+
+
+def _whole(examples: tuple[Example, ...], indices: list[int], message: str, output: str) -> Verdict:
+    """A verdict in which every test failed for one reason (other examples as placeholders)."""
+    wanted = set(indices)
+    results = tuple(ExampleResult(e, Outcome.ERROR, message=message) if i in wanted else
+                    ExampleResult(e, Outcome.SKIPPED, e.expected) for i, e in enumerate(examples))
+    return Verdict(results, error=message, output=output)
+
+
+def _last_lines(output: str, count: int = 3) -> str:
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    return " / ".join(lines[-count:])
