@@ -472,10 +472,22 @@ def plugin(run):
     errors = {}
     xfail = {}
 
+    sessions = []
+
+    def pytest_sessionstart(session):
+        sessions.append(session)
+
     def pytest_collectreport(report):
         if report.failed:
             where = os.path.normpath(os.path.join(run.rootdir, report.nodeid.split("::", 1)[0]))
             errors[where] = judge.text(report_message(report)[0], MESSAGE_CHARS)
+        elif not report.nodeid and errors and sessions:
+            # pytest stops every test when a test id's file did not load; that file's tests are reported as not
+            # loading, and the others still run
+            notfound = getattr(sessions[0], "_notfound", None)
+            if isinstance(notfound, list):
+                notfound[:] = [entry for entry in notfound
+                               if os.path.normpath(str(entry[0]).split("::", 1)[0]) not in errors]
 
     @hookimpl(trylast=True)
     def pytest_collection_modifyitems(session, config, items):

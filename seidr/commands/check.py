@@ -1,5 +1,6 @@
-"""``seidr check PATH...``: run the examples of every function in files and folders, print each one that
-fails on its own line, and exit 1 when any does (2 when the command itself is misused)."""
+"""``seidr check PATH...``: run the examples of every function in files and folders (its doctests and the
+workspace's pytest tests that exercise it), print each one that fails on its own line, and exit 1 when any does
+(2 when the command itself is misused)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ BROKEN = "the file does not parse"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    parser.add_argument("--no-tests", action="store_true",
+                        help="leave out the workspace's pytest tests that exercise each function")
 
 
 @dataclass
@@ -38,6 +41,7 @@ class FileReport:
     language: str
     text: str = ""
     limits: object = None
+    tests: tuple = (False, None)  # (include related pytest tests, tests named per function in the settings)
     messages: list = field(default_factory=list)  # (0-based line, 0-based column, kind, message)
     toolchain: str | None = None  # why its functions could not be run: a compiler or verifier is missing
     functions: list[FunctionReport] = field(default_factory=list)
@@ -52,10 +56,10 @@ def run(args: argparse.Namespace) -> int:
     for path, why in skipped:
         print(f"seidr check: skipping {path} ({why})", file=sys.stderr)
     notes: list[str] = []
-    limits = {path: _limits(path, notes) for path in args.paths}
+    options = {path: _options(path, notes, not args.no_tests) for path in args.paths}
     for note in notes:
         print(f"seidr check: {note}", file=sys.stderr)
-    reports = [_read(path, limits[root]) for root, path in files]
+    reports = [_read(path, *options[root]) for root, path in files]
     if not reports and not skipped:
         print("seidr check: no source files to check under " + ", ".join(args.paths), file=sys.stderr)
     asyncio.run(_judge_all(reports))
@@ -102,7 +106,7 @@ def _collect(paths: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, s
     return files, skipped
 
 
-def _read(path: str, limits) -> FileReport:
+def _read(path: str, limits, tests=(False, None)) -> FileReport:
     import tokenize
 
     from seidr.cli import UsageError
@@ -113,7 +117,7 @@ def _read(path: str, limits) -> FileReport:
             data = fh.read()
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    report = FileReport(path, language_for(path) or "python", limits=limits)
+    report = FileReport(path, language_for(path) or "python", limits=limits, tests=tests)
     encoding = "utf-8-sig"
     if report.language == "python":
         try:  # a coding cookie names the encoding, as for Python itself
@@ -135,20 +139,21 @@ def _read(path: str, limits) -> FileReport:
 
 # --- settings ------------------------------------------------------------------------------------------
 
-def _limits(path: str, notes: list[str]):
-    """The limits the settings file above ``path`` sets; the schema is loaded only when there is one."""
+def _options(path: str, notes: list[str], tests: bool):
+    """(limits, (include related tests, tests named per function)) from the settings file above ``path``; the
+    schema is loaded only when there is one."""
     from seidr.runners.limits import Limits
     from seidr.synth.config_file import read_config_file
 
     table, problems = read_config_file(path)
     notes.extend(p for p in problems if p not in notes)
     if not table:
-        return Limits()
+        return Limits(), (tests, None)
     from seidr.synth.settings import load_settings
 
     settings, problems = load_settings(table)
     notes.extend(p for p in problems if p not in notes)
-    return settings.limits.to_limits()
+    return settings.limits.to_limits(), (tests and settings.tests, settings.related_tests)
 
 
 # --- judging -------------------------------------------------------------------------------------------
@@ -171,6 +176,8 @@ async def _judge_all(reports: list[FileReport]) -> None:
                 report.messages.append((message.line, message.col, kind, message.message))
             broken = any(kind == "syntax" for _, _, kind, _ in report.messages)
             for problem in sorted(extraction.problems, key=lambda p: p.line):
+                if report.tests[0] and not broken and report.language == "python":
+                    problem = _with_tests(problem, report)
                 if not problem.examples:
                     continue
                 function = FunctionReport(problem)
@@ -192,6 +199,16 @@ async def _judge_all(reports: list[FileReport]) -> None:
         for runner in runners.values():
             if runner is not None and not isinstance(runner, str):
                 await runner.close()
+
+
+def _with_tests(problem, report: FileReport):
+    """The problem with the workspace's tests that exercise it; a test named in the settings or the docstring
+    that does not exist is a warning on the function's line."""
+    from seidr.synth.tests_discovery import with_related_tests
+
+    problem, messages = with_related_tests(problem, True, report.tests[1])
+    report.messages.extend((problem.line, 0, "warning", message) for message in messages)
+    return problem
 
 
 def _runner_for(language: str, runners: dict) -> tuple[object, str | None]:
@@ -257,14 +274,44 @@ def _fails(report: FileReport) -> bool:
         f.status != "passed" for f in report.functions)
 
 
-def _counts(function: FunctionReport) -> tuple[int, int, int]:
-    """(passed, counted, skipped) examples of a function."""
-    checked = len(function.problem.checked_examples())
-    skipped = len(function.problem.examples) - checked
+def _counts(function: FunctionReport, tests: bool = False) -> tuple[int, int, int]:
+    """(passed, counted, skipped) of a function's examples written in the source, or of its related tests."""
+    def ours(example) -> bool:
+        return (example.kind == "test") == tests
+
+    examples = [e for e in function.problem.examples if ours(e)]
+    checked = sum(1 for e in examples if not e.skipped)
     verdict = function.verdict
     if verdict is None or not verdict.counted:  # not run, or the whole program failed before any example
-        return 0, checked, skipped
-    return verdict.n_passed, verdict.n_total, skipped
+        return 0, checked, len(examples) - checked
+    counted = [r for r in verdict.counted if ours(r.example)]
+    return sum(r.passed for r in counted), len(counted), len(examples) - len(counted)
+
+
+def _tally(function: FunctionReport) -> str:
+    """``2/3 examples pass (1 skipped), 1/2 tests pass``: the examples part is left out when the function has
+    only tests."""
+    parts = []
+    for tests, noun in ((False, "examples"), (True, "tests")):
+        passed, total, skipped = _counts(function, tests)
+        if total or skipped or (not tests and not parts and not _counts(function, True)[1]):
+            parts.append(f"{passed}/{total} {noun} pass" + (f" ({skipped} skipped)" if skipped else ""))
+    return ", ".join(parts)
+
+
+def _test_failure(result) -> str:
+    """A failing test's line: where it failed (its file and line) and what pytest said."""
+    import os
+
+    example = result.example
+    path = example.file or example.source.split("::", 1)[0]
+    if os.path.isabs(path) and not os.path.relpath(path).startswith(".."):
+        path = os.path.relpath(path)
+    line = result.line if result.line is not None else example.line
+    head, _, rest = (result.summary() or "").partition("\n")
+    verb = "fails" if result.outcome.value == "failed" else result.outcome.value
+    more = "".join(f"\n    {text.strip()}" for text in rest.splitlines() if text.strip())
+    return f"{path}:{line + 1}: {example.describe()} {verb}: {head}{more}"
 
 
 def _expected_text(result) -> str:
@@ -300,17 +347,17 @@ def _print_text(reports: list[FileReport]) -> None:
             problem = function.problem
             counts[function.status] += 1
             where = f"{report.path}:{problem.line + 1} {problem.name}"
-            passed, total, skipped = _counts(function)
-            more = f" ({skipped} skipped)" if skipped else ""
             if function.status == "not-checked":
                 print(f"{where} not checked" + ("" if function.reason in explained else f": {function.reason}"))
                 continue
             if function.status == "stub":
-                print(f"{where} 0/{total} examples pass (not implemented){more}")
-                print(f"{report.path}:{problem.line + 1}: {problem.name} is a stub with {total} "
-                      f"example{'s' * (total != 1)}; write its body or run seidr synth")
+                total, tests = _counts(function)[1], _counts(function, True)[1]
+                print(f"{where} {_tally(function)} (not implemented)")
+                what = [f"{n} {noun}{'s' * (n != 1)}" for n, noun in ((total, "example"), (tests, "test")) if n]
+                print(f"{report.path}:{problem.line + 1}: {problem.name} is a stub with {' and '.join(what)}; "
+                      "write its body or run seidr synth")
                 continue
-            print(f"{where} {passed}/{total} examples pass{more}")
+            print(f"{where} {_tally(function)}")
             verdict = function.verdict
             if verdict is None:
                 continue
@@ -318,7 +365,10 @@ def _print_text(reports: list[FileReport]) -> None:
                 print(f"{report.path}:{problem.line + 1}: error: {verdict.error}")
                 continue
             for result in verdict.failures:
-                print(f"{report.path}:{result.example.line + 1}: {_failure(result)}")
+                if result.example.kind == "test":
+                    print(_test_failure(result))
+                else:
+                    print(f"{report.path}:{result.example.line + 1}: {_failure(result)}")
     shown = [f"{counts['passed']} pass", f"{counts['failed']} fail"]
     shown += [f"{counts['stub']} stub{'s' * (counts['stub'] != 1)}"] if counts["stub"] else []
     shown += [f"{counts['not-checked']} not checked"] if counts["not-checked"] else []
@@ -333,15 +383,18 @@ def _print_json(reports: list[FileReport], skipped: list[tuple[str, str]], notes
 
     files = []
     summary = {"files": len(reports), "functions": 0, "passed": 0, "failed": 0, "stubs": 0, "not_checked": 0,
-               "examples": 0, "examples_passed": 0}
+               "examples": 0, "examples_passed": 0, "tests": 0, "tests_passed": 0}
     for report in reports:
         functions = []
         for function in report.functions:
             passed, total, skipped_n = _counts(function)
+            tests_passed, tests_total, tests_skipped = _counts(function, True)
             summary["functions"] += 1
             summary[{"passed": "passed", "failed": "failed", "stub": "stubs"}.get(function.status, "not_checked")] += 1
             summary["examples"] += total
             summary["examples_passed"] += passed
+            summary["tests"] += tests_total
+            summary["tests_passed"] += tests_passed
             functions.append({
                 "name": function.problem.name,
                 "line": function.problem.line + 1,
@@ -349,6 +402,7 @@ def _print_json(reports: list[FileReport], skipped: list[tuple[str, str]], notes
                 "passed": passed,
                 "total": total,
                 "skipped": skipped_n,
+                "tests": {"passed": tests_passed, "total": tests_total, "skipped": tests_skipped},
                 "reason": function.reason or (function.verdict.error if function.verdict is not None else None),
                 "examples": _json_examples(function),
             })
@@ -360,6 +414,8 @@ def _print_json(reports: list[FileReport], skipped: list[tuple[str, str]], notes
             "toolchain": report.toolchain,
             "functions": functions,
         })
+    if not summary["tests"]:  # no function had related tests: the summary reads as it did before tests
+        del summary["tests"], summary["tests_passed"]
     out = {
         "ok": not any(_fails(r) for r in reports),
         "summary": summary,
@@ -379,7 +435,11 @@ def _json_examples(function: FunctionReport) -> list[dict]:
         result = results.get(example)
         entry = {"line": example.line + 1, "source": example.source, "expected": example.expected,
                  "outcome": "skipped" if example.skipped else (result.outcome.value if result else "not-run")}
+        if example.kind == "test":  # a pytest test: its id, its file, its line there (not its code)
+            entry.update(kind="test", name=example.label, file=example.file, expected=None)
         if result is not None and not result.passed:
             entry.update(actual=result.actual, message=result.message)
+            if result.line is not None:
+                entry["failed_line"] = result.line + 1
         out.append(entry)
     return out

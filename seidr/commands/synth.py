@@ -17,6 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cost", type=float, help="budget: US dollars per function")
     parser.add_argument("--no-cache", action="store_true", help="ask the model again even for cached prompts")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-tests", action="store_true",
+                        help="leave out the workspace's pytest tests that exercise each function")
 
 
 def _settings(args, path: str):
@@ -30,6 +32,8 @@ def _settings(args, path: str):
         flags["budget"] = budget
     if args.no_cache:
         flags["cache"] = False
+    if args.no_tests:
+        flags["tests"] = False
     settings, bad = load_settings(file_layer, flags)
     flag_keys = ("seidr.model", "seidr.apiBase", "seidr.strategy", "seidr.budget")
     for message in problems + bad:
@@ -58,6 +62,18 @@ async def _targets(problems, runner, settings):
     return sorted(targets, key=lambda p: p.line)
 
 
+def _with_tests(problem, settings):
+    """The problem with the workspace's pytest tests that exercise it (a named test not found is said once)."""
+    import sys
+
+    from seidr.synth.tests_discovery import with_related_tests
+
+    problem, messages = with_related_tests(problem, True, settings.related_tests)
+    for message in messages:
+        print(f"seidr synth: {message}", file=sys.stderr)
+    return problem
+
+
 async def _synth(args, path, name, text, settings) -> tuple[str, list]:
     import sys
 
@@ -72,12 +88,14 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
     errors = [m for m in extraction.messages if m.severity == "error"]
     if errors and not extraction.problems:
         raise UsageError(f"{path}:{errors[0].line + 1}: {errors[0].message}; fix the file first")
+    if settings.tests and extraction.language == "python":
+        extraction.problems = [_with_tests(p, settings) for p in extraction.problems]
     if name:
         problem = extraction.find(name)
         if problem is None:
             raise UsageError(f"no function {name} in {path}; check the name after '::'")
         if not problem.checked_examples():
-            raise UsageError(f"{name} in {path} has no examples to synthesize from; add a doctest")
+            raise UsageError(f"{name} in {path} has no examples to synthesize from; add a doctest or a test")
     try:
         runner = runner_for(extraction.language)
     except (UnsupportedLanguage, ConfigError) as exc:
