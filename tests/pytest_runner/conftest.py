@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from seidr.runners.limits import Limits
 from seidr.runners.python import PythonRunner
@@ -25,8 +26,11 @@ def shop(workspace: Path) -> Path:
     return target
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def runner():
+    """One runner for a module's tests (which run on the module's loop: ``pytestmark`` in them), so its pytest
+    worker starts once; each test's shop is a folder of its own, so no verdict is shared between tests."""
     judge = PythonRunner(limits=ROOMY)
     yield judge
     await judge.close()
+

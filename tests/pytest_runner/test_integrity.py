@@ -10,6 +10,8 @@ from seidr.runners.verdict import Outcome
 from seidr.synth.extract import extract
 from seidr.synth.tests_discovery import with_related_tests
 
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the module's runner lives on the module's loop
+
 HOSTILE = {
     "exits the process with status 0": "import os\ndef discount(price):\n    os._exit(0)\n",
     "raises SystemExit": "import sys\ndef discount(price):\n    sys.exit(0)\n",

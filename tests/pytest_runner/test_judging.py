@@ -7,11 +7,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from seidr.runners.limits import Limits
 from seidr.runners.program import Program
 from seidr.runners.verdict import Outcome
 from seidr.synth.extract import extract
 from seidr.synth.tests_discovery import with_related_tests
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the module's runner lives on the module's loop
 
 CAPPED = "def discount(price):\n    return min(price * RATE, 50)\n"
 
