@@ -4,8 +4,8 @@ pytest worker runs (``harness/pytest_worker.py``), and the per-test verdict from
 The child runs the selected tests in-process with the program in place of the user's function and reports each
 run of a test over its own pipe (``harness/pytest_child.py`` says how). This module decides: a test passes only
 when the child's record says the plugin itself saw the test function return; a record missing, out of order or
-without the run's nonce is never a pass; pytest stopping early, the module not loading, or pytest itself found
-changed after the run fails the whole program.
+without the run's nonce is never a pass; pytest stopping early, the module not loading, or pytest (or a standard
+module the tests compare with) found changed after the run fails the whole program.
 """
 
 from __future__ import annotations
@@ -314,7 +314,7 @@ def assemble(examples: tuple[Example, ...], tests: list[tuple[int, Example]], jo
         return _whole(examples, indices, why, output)
     if seen.end is not None and not seen.end.get("intact"):
         changed = str(seen.end.get("changed") or "its code")
-        return _whole(examples, indices, f"the program changed pytest itself ({changed})", output)
+        return _whole(examples, indices, f"the program changed code the tests rely on ({changed})", output)
     try:
         results = _results(tests, seen, report, limits)
     except (AttributeError, TypeError, ValueError, KeyError):  # well-formed, in order, but not ours

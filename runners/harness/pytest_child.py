@@ -6,8 +6,8 @@ from these records (``runners/pytest_tests.py``).
 Records (framed as in ``python_child``): ``begin``; ``load`` when the module under test is first imported (or
 fails to); ``collected``: the items pytest will run, each with the test it belongs to, the test files that did
 not load, the tests marked xfail; per run of an item ``start k`` and ``done k`` (k counts runs, the payload names
-the item); ``end``: pytest's exit code and whether pytest, pluggy, the installed plugins and this harness still
-hold what the worker loaded.
+the item); ``end``: pytest's exit code and whether pytest, pluggy, the installed plugins, this harness and the
+watched standard modules still hold what the worker loaded.
 
 Why a program cannot make a failing test pass:
 - The record of a passed test needs this plugin to have called the test function itself (``pytest_pyfunc_call``,
@@ -19,8 +19,9 @@ Why a program cannot make a failing test pass:
 - The module under test exposes the program's function behind ``Judge.wrapper``: what the tests get back is
   builtin data or an opaque stand-in, never an object of the program's making whose ``__eq__`` could say yes.
 - Exiting (``os._exit``, ``sys.exit``, a signal) leaves a test without its ``done`` record: an error. After the
-  last test, every function and class in pytest's, pluggy's, the plugins' and this harness's modules is compared
-  with the worker's snapshot; a program that patched any of them fails as a whole.
+  last test, every function and class in pytest's, pluggy's, the plugins' and this harness's modules, and in the
+  standard modules tests compare with (``math``, ``operator``, ``unittest``, ...), is compared with the worker's
+  snapshot; a program that patched any of them fails as a whole.
 - What remains possible is what ``python_child`` leaves open: code that walks frames, closures or the garbage
   collector to find the nonce and the pipe and write well-formed records itself.
 """
@@ -184,13 +185,17 @@ class Run:
     """One program's test run, made by the worker before it forks."""
 
     def __init__(self, judge, job, compiled, snapshot, workdir):
+        import unittest
+
         import pytest
         from _pytest.outcomes import Exit, Failed, OutcomeException, Skipped, XFailed
+        from _pytest.unittest import TestCaseFunction
 
         self.judge = judge
         self.job = job
         self.pytest = pytest
-        self.outcomes = (Exit, Failed, OutcomeException, Skipped, XFailed)
+        self.outcomes = (Exit, Failed, OutcomeException, (Skipped, unittest.SkipTest), XFailed)
+        self.unittest_item = TestCaseFunction
         self.pytest_dir = os.path.dirname(os.path.abspath(pytest.__file__))
         self.internal_dir = os.path.join(os.path.dirname(self.pytest_dir), "_pytest")
         self.snapshot = snapshot
@@ -302,6 +307,46 @@ class Run:
         current["seen"] = {"outcome": "passed"}
         return True
 
+    def observe(self, item):
+        """``pytest_runtest_call``, first: a ``unittest.TestCase`` test is called by unittest, not through
+        ``pytest_pyfunc_call``, so the method unittest will call is put behind one that notes it returned."""
+        position = self.positions.get(id(item))
+        current = self.current
+        if not isinstance(item, self.unittest_item) or position is None or current is None or current["item"] != position:
+            return
+        function = item.obj
+        problem = self.replaced(function)
+        if problem:
+            current["seen"] = {"outcome": "error", "message": problem}
+            return
+        run = self
+
+        def done(exc):
+            current["seen"] = {"outcome": "passed"} if exc is None else run.raised(exc, item)
+
+        if inspect.iscoroutinefunction(function):
+            async def observed(*args, **kwargs):
+                try:
+                    result = await function(*args, **kwargs)
+                except BaseException as exc:
+                    done(exc)
+                    raise
+                done(None)
+                return result
+        else:
+            def observed(*args, **kwargs):
+                try:
+                    result = function(*args, **kwargs)
+                except BaseException as exc:
+                    done(exc)
+                    raise
+                done(None)
+                return result
+        item.obj = observed
+        instance = getattr(item, "instance", None)
+        if instance is not None:
+            setattr(instance, item.name, observed)
+
     def replaced(self, function):
         """Why ``function`` is not the test pytest collected from the compiled test file, or None."""
         inner = function
@@ -327,7 +372,8 @@ class Run:
         if isinstance(exc, (Skipped, XFailed)):
             what = "skip" if isinstance(exc, Skipped) else "xfail"
             if self.raised_by_test(exc):
-                return {"outcome": "skipped", "message": self.judge.text(f"{what}: {exc.msg or ''}".strip(": "), 500)}
+                reason = getattr(exc, "msg", None) or (exc.args[0] if exc.args else "")
+                return {"outcome": "skipped", "message": self.judge.text(f"{what}: {reason or ''}".strip(": "), 500)}
             return {"outcome": "error", "message": f"pytest.{what}() was called from outside the test (by the program?)",
                     "line": line}
         if isinstance(exc, (AssertionError, Failed)):
@@ -550,6 +596,10 @@ def plugin(run):
     @hookimpl(tryfirst=True)
     def pytest_pyfunc_call(pyfuncitem):
         return run.called(pyfuncitem)
+
+    @hookimpl(tryfirst=True)
+    def pytest_runtest_call(item):
+        run.observe(item)
 
     @hookimpl(trylast=True)
     def pytest_sessionfinish(session, exitstatus):

@@ -29,6 +29,10 @@ def load(name, filename, builtins_copy=False):
     return module
 
 
+# Standard modules tests judge with (assertions, comparisons, unittest): a program that patches one fails as a
+# whole. Not the ones pytest itself swaps hooks in and out of while it runs (sys, warnings, threading, logging).
+STANDARD = ("math", "cmath", "operator", "re", "json", "decimal", "fractions", "statistics", "string", "collections",
+            "copy", "difflib", "itertools", "functools", "numbers", "unittest")
 BASE = load("_seidr_python_worker", "python_worker.py")
 TESTS = load("_seidr_pytest_child", "pytest_child.py", builtins_copy=True)
 STATE = {}
@@ -60,7 +64,12 @@ def warmup():
                 pass
     except Exception:  # noqa: BLE001 -- unreadable package metadata: pytest finds what it can
         pass
-    STATE["snapshot"] = TESTS.Snapshot(("pytest", "_pytest", "pluggy", *plugins), [TESTS, BASE.CHILD])
+    for name in STANDARD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    STATE["snapshot"] = TESTS.Snapshot(("pytest", "_pytest", "pluggy", *plugins, *STANDARD), [TESTS, BASE.CHILD])
     STATE["tests"] = BASE.Recent(TESTS.compile_test, size=64)
 
 

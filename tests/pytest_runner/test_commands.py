@@ -26,7 +26,7 @@ def test_check_counts_examples_and_tests_apart_and_prints_the_failing_test_where
         "src/shop/pricing.py:6 discount 1/1 examples pass, 3/4 tests pass",
         "tests/test_pricing.py:7: test_discount_caps_at_50 fails: assert 60.0 == 50",
         "    +  where 60.0 = discount((60 * 2))",
-        "src/shop/pricing.py:15 price_with_tax 1/1 examples pass, 2/2 tests pass",
+        "src/shop/pricing.py:15 price_with_tax 1/1 examples pass, 3/3 tests pass",
         "src/shop/pricing.py:23 round_price 1/1 tests pass",
         "src/shop/receipt.py:6 line 1/1 tests pass",
         "5 functions with examples in 4 files: 4 pass, 1 fail",
@@ -54,7 +54,7 @@ def test_check_json_reports_tests_with_their_files_and_the_line_that_failed(shop
     done = seidr("check", "--json", PRICING, cwd=shop)
     report = json.loads(done.stdout)
     assert report["summary"]["examples"] == 2 and report["summary"]["examples_passed"] == 2
-    assert (report["summary"]["tests"], report["summary"]["tests_passed"]) == (7, 6)
+    assert (report["summary"]["tests"], report["summary"]["tests_passed"]) == (8, 7)
     discount = report["files"][0]["functions"][0]
     assert discount["tests"] == {"passed": 3, "total": 4, "skipped": 0}
     (caps,) = [e for e in discount["examples"] if e.get("name") == "test_discount_caps_at_50"]

@@ -45,7 +45,8 @@ def test_each_test_keeps_its_file_its_line_and_its_code(shop):
 
 def test_another_function_of_the_module_has_its_own_tests(shop):
     found = related_tests(problem(shop, "pricing.py", "price_with_tax"))
-    assert ids(found) == ["tests/test_catalog.py::test_rules_give_floats", "tests/test_tax.py::test_tax"]
+    assert ids(found) == ["tests/test_catalog.py::test_rules_give_floats",
+                          "tests/test_legacy.py::TestTaxTheOldWay::test_tax_of_ten", "tests/test_tax.py::test_tax"]
 
 
 def test_a_method_is_exercised_through_a_conftest_fixture_that_builds_its_class(shop):

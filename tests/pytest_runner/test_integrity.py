@@ -74,7 +74,7 @@ async def test_a_skip_called_by_the_program_is_an_error_that_says_so(discount, r
 
 async def test_patching_pytest_fails_the_program_as_a_whole(discount, runner):
     [verdict] = await runner.judge(discount, [Program(HOSTILE["rewrites pytest's reports to passed"])])
-    assert verdict.error == "the program changed pytest itself (_pytest.runner.call_and_report)"
+    assert verdict.error == "the program changed code the tests rely on (_pytest.runner.call_and_report)"
 
 
 async def test_a_program_that_interrupts_one_test_does_not_stop_the_others(discount, runner):
@@ -95,3 +95,16 @@ async def test_a_test_that_skips_itself_is_skipped_not_failed(shop, discount, ru
     caps = next(r for r in verdict.results if r.example.label == "test_discount_caps_at_50")
     assert caps.outcome is Outcome.SKIPPED and caps.message == "skip: caps come later"
     assert verdict.passed  # what is left passes
+
+
+@pytest.mark.parametrize("patch", [
+    "import unittest\nunittest.TestCase.assertEqual = lambda self, first, second, msg=None: None\n",
+    "import math\nmath.isclose = lambda *args, **kwargs: True\n",
+])
+async def test_a_program_that_patches_what_the_tests_compare_with_fails(patch, shop, runner):
+    path = shop / "src" / "shop" / "pricing.py"
+    tax, _ = with_related_tests(extract(path.read_text(), str(path)).find("price_with_tax"))
+    [verdict] = await runner.judge(tax, [Program(patch + "def price_with_tax(price):\n    return price * 1.3\n")])
+    assert not verdict.passed
+    assert verdict.error in ("the program changed code the tests rely on (unittest.TestCase.assertEqual)",
+                             "the program changed code the tests rely on (math.isclose)")

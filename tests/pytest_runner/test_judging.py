@@ -145,3 +145,12 @@ async def test_only_tests_no_doctests(shop, runner):
     assert ok.passed and not bad.passed
     assert bad.results[0].message.splitlines()[0] == "AssertionError: assert 'tea: 2.499' == 'tea: 2.5'" or \
         bad.results[0].message.startswith("assert 'tea: 2.499' == 'tea: 2.5'")
+
+
+async def test_a_unittest_testcase_is_judged_like_any_test(shop, runner):
+    tax = problem(shop, "pricing.py", "price_with_tax")
+    [verdict] = await runner.judge(tax, [Program("def price_with_tax(price):\n    return price * 1.3\n")])
+    legacy = by_label(verdict)["TestTaxTheOldWay::test_tax_of_ten"]
+    assert legacy.outcome is Outcome.FAILED and legacy.message == "13.0 != 12.0"
+    [right] = await runner.judge(tax, [Program(tax.code)])
+    assert by_label(right)["TestTaxTheOldWay::test_tax_of_ten"].passed
