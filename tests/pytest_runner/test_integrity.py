@@ -106,5 +106,5 @@ async def test_a_program_that_patches_what_the_tests_compare_with_fails(patch, s
     tax, _ = with_related_tests(extract(path.read_text(), str(path)).find("price_with_tax"))
     [verdict] = await runner.judge(tax, [Program(patch + "def price_with_tax(price):\n    return price * 1.3\n")])
     assert not verdict.passed
-    assert verdict.error in ("the program changed code the tests rely on (unittest.TestCase.assertEqual)",
+    assert verdict.error in ("the program changed code the tests rely on (unittest.case.TestCase.assertEqual)",
                              "the program changed code the tests rely on (math.isclose)")
