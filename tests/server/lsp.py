@@ -192,3 +192,23 @@ def lines_of(diagnostics, code: str | None = None) -> list[int]:
 
 def by_line(diagnostics) -> dict[int, str]:
     return {d.range.start.line: f"{d.code}: {d.message}" for d in diagnostics}
+
+
+def process_tree(pid: int) -> set[tuple[int, str]]:
+    """The processes below ``pid`` as (pid, start time), so a reused pid is not mistaken for a survivor."""
+    from seidr.server.processes import descendants
+
+    return {(p, start) for p in descendants(pid) if (start := _start_time(p))}
+
+
+def _start_time(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def alive(processes: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    return {(p, start) for p, start in processes if _start_time(p) == start}
