@@ -134,6 +134,7 @@ def register(server) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls, params: types.DidOpenTextDocumentParams):
+        ls.documents.state(params.text_document.uri).user_version = params.text_document.version
         on_save(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -143,13 +144,11 @@ def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls, params: types.DidChangeTextDocumentParams):
         uri = params.text_document.uri
-        state = ls.documents.state(uri)
         doc = ls.documents.document(uri)
-        if not ls.documents.language(doc):
+        if ls.documents.state(uri).changed(params.text_document.version, doc.source):
+            ls.checker.schedule(uri, trigger="edit")  # seidr's own edit: show its effect at once
             return
-        if state.recheck_on_change:  # the change seidr's own edit caused: show its effect at once
-            state.recheck_on_change = False
-            ls.checker.schedule(uri, trigger="edit")
+        if not ls.documents.language(doc):
             return
         settings = ls.settings.for_path(doc.path)
         if settings.check_on_change:

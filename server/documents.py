@@ -3,6 +3,7 @@ the verdicts of its last check."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass, field
 
 from seidr.runners.problem import Problem
@@ -23,11 +24,29 @@ class Checked:
 @dataclass
 class DocumentState:
     uri: str
+    generation: int = 0  # a document closed and opened again is a new one
     task: asyncio.Task | None = None  # the check scheduled or running
     checked: Checked | None = None
-    # set while a seidr edit is on its way: the change it causes is checked at once, whatever checkOnChange says
-    recheck_on_change: bool = False
+    # the version of the user's last change: seidr's own edits do not count, so a result for one function
+    # still lands after seidr filled in another one meanwhile
+    user_version: int | None = None
+    # the text a seidr edit on its way will produce; the change that brings it is seidr's, checked at once
+    pending_text: str | None = None
+    edit_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _extraction: tuple[str, Extraction] | None = None
+
+    @property
+    def baseline(self) -> tuple[int, int | None]:
+        """What a result must still find to be applied: this opening of the document, and no user change."""
+        return self.generation, self.user_version
+
+    def changed(self, version: int | None, text: str) -> bool:
+        """Note a change of the document; True when it is the one seidr's pending edit makes."""
+        if self.pending_text is not None and text == self.pending_text:
+            self.pending_text = None
+            return True
+        self.user_version = version
+        return False
 
 
 class Documents:
@@ -36,10 +55,11 @@ class Documents:
     def __init__(self, ls):
         self._ls = ls
         self.states: dict[str, DocumentState] = {}
+        self._generations = itertools.count(1)
 
     def state(self, uri: str) -> DocumentState:
         if uri not in self.states:
-            self.states[uri] = DocumentState(uri)
+            self.states[uri] = DocumentState(uri, next(self._generations))
         return self.states[uri]
 
     def forget(self, uri: str) -> DocumentState | None:

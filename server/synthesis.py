@@ -133,7 +133,7 @@ class Jobs:
     async def _search(self, job: Job, command: str, target: Target) -> dict:
         problem, doc, ls = target.problem, target.doc, self.ls
         verb = VERBS[command]
-        version = doc.version
+        base = ls.documents.state(job.uri).baseline
         settings = ls.settings.for_path(doc.path)
         n = len(problem.checked_examples())
         job.progress = Progress(ls, f"seidr: {verb} {problem.name}", problem.name,
@@ -172,31 +172,37 @@ class Jobs:
             ls.show(message, WARNING)
             return outcome(False, False, ranking.reason)
         job.progress.end(f"solved: {ranking.best.verdict.n_passed}/{ranking.best.verdict.n_total} examples pass")
-        applied, reason = await self.apply(job.uri, problem.name, ranking.best.program, version, verb)
+        applied, reason = await self.apply(job.uri, problem.name, ranking.best.program, base, verb)
         return outcome(applied, True, reason)
 
     # -- putting a program in the document --------------------------------------------------------------
-    async def apply(self, uri: str, name: str, program: Program, version: int | None, verb: str) -> tuple[bool, str]:
-        """Apply ``program`` as ``name``'s implementation if the document is still at ``version``."""
+    async def apply(self, uri: str, name: str, program: Program, base: tuple, verb: str) -> tuple[bool, str]:
+        """Apply ``program`` as ``name``'s implementation unless the user changed the document since ``base``
+        (its user version when the work started); seidr's own edits in between do not count."""
+        state = self.ls.documents.state(uri)
+        async with state.edit_lock:  # one seidr edit at a time per document, each on top of the last
+            return await self._apply(state, uri, name, program, base, verb)
+
+    async def _apply(self, state, uri, name, program, base, verb) -> tuple[bool, str]:
         ls = self.ls
         label = os.path.basename(uri)
         if not ls.documents.is_open(uri):
             message = f"seidr: {label} was closed; open it and run 'seidr: Apply last result' to put {name} in"
             ls.show(message, WARNING)
             return False, "document closed"
-        doc = ls.documents.document(uri)
-        if version is not None and doc.version != version:
+        if state.baseline != base:
             message = (f"seidr: {label} changed while seidr worked on {name}, so nothing was changed; "
                        "run 'seidr: Apply last result' to put the result into the current text")
             ls.show(message, WARNING)
             return False, "document changed"
+        doc = ls.documents.document(uri)
         text = doc.source
         problem = ls.documents.extraction(doc).find(name)
         try:
             if problem is None:
                 raise edits.EditError(f"function {name} is no longer in the file")
-            changes = edits.text_edits(text, edits.new_text(text, problem, program.code),
-                                       lambda line: doc.position_codec.client_num_units(line))
+            after = edits.new_text(text, problem, program.code)
+            changes = edits.text_edits(text, after, lambda line: doc.position_codec.client_num_units(line))
         except edits.EditError as exc:
             ls.show(f"seidr: cannot put the result into {label}: {exc}", ERROR)
             return False, str(exc)
@@ -204,19 +210,24 @@ class Jobs:
             return True, "the file already has this program"
         caps = ls.client_capabilities.workspace
         versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
-        state = ls.documents.state(uri)
-        state.recheck_on_change = True
+        state.pending_text = after
         try:
             result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
                 edit=edits.workspace_edit(uri, doc.version, changes, versioned), label=f"seidr: {verb} {name}"))
         except Exception as exc:
             result = types.ApplyWorkspaceEditResult(applied=False, failure_reason=str(exc))
         if not result.applied:
-            state.recheck_on_change = False
+            state.pending_text = None
             why = result.failure_reason or "no reason given"
             ls.show(f"seidr: the editor did not apply the edit for {name} ({why}); "
                     "run 'seidr: Apply last result' to try again", WARNING)
             return False, f"edit rejected: {why}"
+        # the next edit must build on this one: wait (briefly) for the change the editor reports
+        for _ in range(100):
+            if state.pending_text is None:
+                break
+            await asyncio.sleep(0.05)
+        state.pending_text = None
         ls.log(f"seidr: {name}: applied to {label}")
         return True, "applied"
 
@@ -248,7 +259,8 @@ class Jobs:
                        f"({verdict.n_passed}/{verdict.n_total}); nothing was changed")
             self.ls.show(message, WARNING)
             return outcome(False, False, message)
-        applied, reason = await self.apply(target.uri, problem.name, program, doc.version, "apply last result for")
+        base = self.ls.documents.state(target.uri).baseline
+        applied, reason = await self.apply(target.uri, problem.name, program, base, "apply last result for")
         return outcome(applied, True, reason)
 
     async def show_candidates(self, arg: Any) -> dict:
@@ -275,7 +287,8 @@ class Jobs:
         if choice is None or choice.title not in titles:
             return outcome(False, False, "no candidate chosen")
         chosen = candidates[titles.index(choice.title)]
-        applied, reason = await self.apply(target.uri, name, chosen.program, doc.version, "apply candidate for")
+        base = ls.documents.state(target.uri).baseline
+        applied, reason = await self.apply(target.uri, name, chosen.program, base, "apply candidate for")
         return outcome(applied, chosen.passed, reason)
 
     def _write_diffs(self, doc, problem: Problem, candidates, titles) -> str | None:

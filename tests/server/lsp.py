@@ -6,7 +6,8 @@ import asyncio
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable
+from types import SimpleNamespace
+from typing import Any, Callable, Union
 
 import pytest_lsp
 from lsprotocol import types
@@ -95,8 +96,10 @@ class Editor(LanguageClient):
         return [f"{lens.range.start.line}: {lens.command.title}" for lens in got or []]
 
     async def command(self, name: str, argument: dict) -> Any:
-        return await self.workspace_execute_command_async(
+        """A command's result; an object result reads as attributes (``result.applied``)."""
+        result = await self.workspace_execute_command_async(
             types.ExecuteCommandParams(command=name, arguments=[argument]))
+        return SimpleNamespace(**plain(result)) if isinstance(plain(result), dict) else result
 
 
 def plain(value: Any) -> Any:
@@ -130,6 +133,16 @@ async def wait_for(condition: Callable[[], bool], timeout: float = 90, what: str
 
 def _make_editor() -> Editor:
     editor = Editor()
+    converter = editor.protocol._converter
+
+    # lsprotocol reads any code action that carries a command as a bare Command; tell them apart by the
+    # type of "command" (a string in a Command, an object in a CodeAction)
+    def action_or_command(value, _):
+        if isinstance(value.get("command"), str):
+            return converter.structure(value, types.Command)
+        return converter.structure(value, types.CodeAction)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], action_or_command)
     for method, handler in DEFAULT_CLIENT_FEATURES.items():
         if method != types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS:
             editor.feature(method)(handler)
