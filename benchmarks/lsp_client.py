@@ -21,9 +21,8 @@ class BenchClient(LanguageClient):
         def publish(params: types.PublishDiagnosticsParams):
             self.published.setdefault(params.uri, []).append((time.perf_counter(), params))
 
-        @self.feature("seidr/status")
-        def status(params):
-            pass
+        for method in ("seidr/status", types.WINDOW_LOG_MESSAGE, types.WINDOW_SHOW_MESSAGE):
+            self.feature(method)(lambda params: None)
 
         @self.feature(types.WORKSPACE_CONFIGURATION)
         def configuration(params: types.ConfigurationParams):
@@ -65,11 +64,23 @@ async def start(root: Path, command: list[str] | None = None, init_options: dict
 
 
 async def stop(client: BenchClient) -> None:
+    """shutdown and exit; a server that does not leave within seconds (seen with jedi-language-server) is killed."""
     try:
-        await asyncio.wait_for(client.shutdown_async(None), 30)
+        await asyncio.wait_for(client.shutdown_async(None), 10)
         client.exit(None)
-    finally:
-        await client.stop()
+        await asyncio.wait_for(client._server.wait(), 5)
+    except (asyncio.TimeoutError, OSError):
+        pass
+    if client._server is not None and client._server.returncode is None:
+        client._server.kill()
+        try:
+            await asyncio.wait_for(client._server.wait(), 5)
+        except asyncio.TimeoutError:
+            pass
+    try:
+        await asyncio.wait_for(client.stop(), 5)
+    except asyncio.TimeoutError:
+        pass
 
 
 def median(values: list[float]) -> float:

@@ -16,6 +16,7 @@ __all__ = ["EditError", "new_text", "text_edits", "workspace_edit"]
 # lines a native program needs at the top of the file rather than beside the function
 _HOISTED = {"cpp": re.compile(r"^\s*#\s*include\b"), "rust": re.compile(r"^\s*use\s"),
             "verus": re.compile(r"^\s*use\s")}
+_FILE_HEADER = re.compile(r"^\s*(//(?!/)|//!|#!\[)")
 _DOC_COMMENT = re.compile(r"^\s*(///|//!|/\*\*|\*|\*/)")
 
 
@@ -51,8 +52,8 @@ def _native(text: str, problem: Problem, code: str) -> str:
     for i, line in enumerate(out_lines):
         if hoist_pattern.match(line):
             at = i + 1
-    if at == 0:  # no include/use yet: below the file's opening comment
-        while at < len(out_lines) and out_lines[at].lstrip().startswith("//"):
+    if at == 0:  # no include/use yet: below the file's opening comments and crate attributes
+        while at < len(out_lines) and _FILE_HEADER.match(out_lines[at]):
             at += 1
     return "".join(out_lines[:at]) + "".join(m + "\n" for m in missing) + "".join(out_lines[at:])
 

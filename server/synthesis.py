@@ -65,7 +65,11 @@ class Target:
             return
         self.uri = arg["uri"]
         self.doc = ls.documents.document(self.uri)
-        self.language = ls.documents.language(self.doc)
+        try:
+            self.language = ls.documents.language(self.doc)
+        except OSError as exc:  # neither open in the editor nor readable on disk
+            self.error = f"seidr: cannot read {self.uri}: {exc.strerror or exc}"
+            return
         if self.language is None:
             self.error = f"seidr: {os.path.basename(self.doc.path or self.uri)} is not a file seidr handles"
             return

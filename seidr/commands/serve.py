@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 HELP = "run the language server (stdio; --tcp HOST:PORT for a socket)"
 
@@ -21,6 +22,18 @@ def _address(value: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
+def _protocol_stdout():
+    """A private handle on stdout for the protocol; file descriptor 1 then points at stderr, so a stray print
+    (a library's banner, a child process that inherits it) can never corrupt the message stream."""
+    import os
+
+    sys.stdout.flush()
+    protocol = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return protocol
+
+
 def run(args: argparse.Namespace) -> int:
     import logging
 
@@ -36,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         if address:
             server.start_tcp(*address)
         else:
-            server.start_io()
+            server.start_io(sys.stdin.buffer, _protocol_stdout())
     finally:
         kill_descendants()  # an editor that vanished without shutdown leaves no worker behind
     return 0

@@ -40,8 +40,9 @@ DOUBLES = textwrap.dedent('''\
     ''')
 
 
-def run_neovim(folder: Path, driver: str, env: dict[str, str], timeout: float = 170) -> dict:
-    """Run Neovim headless in ``folder`` with the 0.7 snippet and a driver script; returns what it wrote."""
+def run_neovim(folder: Path, driver: str, env: dict[str, str], timeout: float = 170, init_options: bool = False) -> dict:
+    """Run Neovim headless in ``folder`` with the 0.7 snippet and a driver script; returns what it wrote.
+    ``init_options``: the snippet's settings come from SEIDR_INIT (JSON), as a user sets vim.g.seidr_init_options."""
     nvim = need("nvim")
     out = folder / "result.json"
     home = folder / "home"
@@ -53,8 +54,10 @@ def run_neovim(folder: Path, driver: str, env: dict[str, str], timeout: float = 
         "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
         "SEIDR_OUT": str(out), **env,
     }
+    settings = ["-c", "lua vim.g.seidr_init_options = vim.fn.json_decode(os.getenv('SEIDR_INIT'))"] \
+        if init_options else []
     done = subprocess.run(
-        [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-c", "filetype on", "-c", f"luafile {SNIPPET}",
+        [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-c", "filetype on", *settings, "-c", f"luafile {SNIPPET}",
          "-c", f"luafile {HERE / driver}"],
         cwd=folder, env=environment, capture_output=True, text=True, timeout=timeout)
     assert out.exists(), f"Neovim wrote nothing (status {done.returncode}): {done.stderr[-2000:]}"
@@ -70,3 +73,20 @@ def test_writing_a_buffer_shows_seidrs_diagnostics_on_the_failing_lines(tmp_path
     found = sorted((d["line"], d["message"], d["source"]) for d in result["diagnostics"])
     # >>> double(2) still passes with the edited body; >>> double(5) does not
     assert found == [(5, "expected 10, got 7", "seidr"), (11, "not implemented; 1 example", "seidr")]
+
+
+def test_the_synthesize_code_action_fills_a_stub_that_then_passes_its_doctests(tmp_path, scripted_server):
+    scripted_server.replies = [["```python\ndef square(x):\n    return x * x\n```"]]
+    path = tmp_path / "doubles.py"
+    path.write_text(DOUBLES)
+    options = {"model": "openai/scripted", "apiBase": scripted_server.api_base, "cache": False,
+               "enumerateFirst": False, "budget": {"calls": 3}}
+    result = run_neovim(tmp_path, "synthesize.lua", {
+        "SEIDR_FILE": str(path), "SEIDR_LINE": "12", "SEIDR_WANT": "return x * x",
+        "SEIDR_INIT": json.dumps(options)}, init_options=True)
+    assert result["result"] == "written", result
+    assert result["stub"] and result["chosen"] == ["seidr: Synthesize from 1 example"]
+    assert path.read_text() == DOUBLES.replace("    ...\n", "    return x * x\n")
+    done = subprocess.run([sys.executable, "-m", "doctest", "-v", str(path)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and "3 passed and 0 failed" in done.stdout, done.stdout

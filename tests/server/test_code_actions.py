@@ -4,12 +4,14 @@ accepted on the text the search started from."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import textwrap
 
 import pytest
 import pytest_asyncio
 from lsprotocol import types
 
+from tests.conftest import EXAMPLES, need
 from tests.server.lsp import alive, lines_of, process_tree, start_editor, stop_editor, wait_for
 from tests.support.model_server import ScriptedServer
 
@@ -290,3 +292,26 @@ async def test_without_a_model_the_action_is_listed_and_running_it_names_the_set
     finally:
         editor.set_configuration({}, section="seidr")
         editor.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+
+
+COUNT_LETTER = ("```cpp\n#include <string>\n\nint count_letter(const std::string& word, char letter) {\n"
+                "    int n = 0;\n    for (char c : word) n += c == letter;\n    return n;\n}\n```\n")
+
+
+async def test_synthesize_fills_a_cpp_stub_with_a_program_that_passes(editor, model, script):
+    need("g++")
+    # the stopgap reply parser reads Python only; C++ replies need the model layer's own parser
+    pytest.importorskip("seidr.synth.replies", reason="C++ replies are parsed by seidr.synth.replies")
+    script(COUNT_LETTER)
+    path = editor.root / "strings.cpp"
+    shutil.copy(EXAMPLES / "strings.cpp", path)
+    uri = editor.open(path, language="cpp")
+    await editor.diagnostics_when(uri, lambda ds: 27 in lines_of(ds, "stub"))
+    assert [a.title for a in await actions_at(editor, uri, 27)] == ["seidr: Synthesize from 2 examples"]
+    result = await editor.command("seidr.synthesize", {"uri": uri, "position": {"line": 28, "character": 4}})
+    assert result.applied, result
+    assert editor.texts[uri] == path.read_text().replace(
+        "int count_letter(const std::string& word, char letter) {\n    // TODO\n}",
+        "int count_letter(const std::string& word, char letter) {\n    int n = 0;\n"
+        "    for (char c : word) n += c == letter;\n    return n;\n}")
+    assert await editor.diagnostics_when(uri, lambda ds: 27 not in lines_of(ds))
