@@ -76,6 +76,10 @@ MATH = textwrap.dedent('''\
     ''')
 
 
+# the same without the function that runs until its time is up
+QUICK = MATH.replace(MATH[MATH.index("def slow"):MATH.index("def square")], "")
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def editor(tmp_path_factory):
     root = tmp_path_factory.mktemp("ws")
@@ -139,7 +143,7 @@ async def test_a_file_that_does_not_parse_gets_one_syntax_diagnostic(editor):
 
 
 async def test_closing_a_document_clears_its_diagnostics(editor):
-    uri = editor.open(write(editor, "closing.py", MATH))
+    uri = editor.open(write(editor, "closing.py", QUICK))
     assert await editor.next_diagnostics(uri)
     seen = len(editor.published(uri))
     editor.close(uri)
@@ -147,7 +151,7 @@ async def test_closing_a_document_clears_its_diagnostics(editor):
 
 
 async def test_a_newer_save_supersedes_an_older_check(editor):
-    slow = MATH.replace("return a + b", "import time; time.sleep(0.5); return a + b")
+    slow = QUICK.replace("return a + b", "import time; time.sleep(0.5); return a + b")
     uri = editor.open(write(editor, "racing.py", slow))
     editor.save(uri, slow.replace("return x + 2", "return x * 2"))
     diagnostics = await editor.next_diagnostics(uri)
@@ -157,7 +161,7 @@ async def test_a_newer_save_supersedes_an_older_check(editor):
 
 async def test_files_seidr_does_not_handle_get_no_diagnostics(editor):
     uri = editor.open(write(editor, "notes.txt", ">>> add(1, 2)\n4\n"), language="plaintext")
-    python = editor.open(write(editor, "after.py", MATH))
+    python = editor.open(write(editor, "after.py", QUICK))
     await editor.next_diagnostics(python)
     assert editor.published(uri) == []
 
