@@ -35,10 +35,6 @@ def language_of(path: str | None, language_id: str | None, text: str | None) -> 
 def extract(text: str, path: str | None, language: str) -> Extraction:
     """Every function with its examples; never raises (an unreadable file becomes one message)."""
     try:
-        if language == "python":
-            from seidr.synth.fallback_extract import extract as python_extract
-
-            return python_extract(text, path)
         from seidr.synth.extract import extract as any_extract
 
         return any_extract(text, path, language)

@@ -18,6 +18,9 @@ pytestmark = pytest.mark.neovim
 HERE = Path(__file__).resolve().parent
 SNIPPET = ROOT / "editors" / "neovim" / "seidr-0.7.lua"
 
+# generous limits: a loaded machine must not turn a correct example into a timeout
+ROOMY = {"exampleSeconds": 20, "programSeconds": 60}
+
 DOUBLES = textwrap.dedent('''\
     def double(x):
         """Twice x.
@@ -68,7 +71,8 @@ def test_writing_a_buffer_shows_seidrs_diagnostics_on_the_failing_lines(tmp_path
     path = tmp_path / "doubles.py"
     path.write_text(DOUBLES)
     result = run_neovim(tmp_path, "check_on_save.lua", {
-        "SEIDR_FILE": str(path), "SEIDR_LINE": "8", "SEIDR_TEXT": "    return x + 2", "SEIDR_WAIT": "2"})
+        "SEIDR_FILE": str(path), "SEIDR_LINE": "8", "SEIDR_TEXT": "    return x + 2", "SEIDR_WAIT": "2",
+        "SEIDR_INIT": json.dumps({"limits": ROOMY})}, init_options=True)
     assert "error" not in result, result
     found = sorted((d["line"], d["message"], d["source"]) for d in result["diagnostics"])
     # >>> double(2) still passes with the edited body; >>> double(5) does not
@@ -80,7 +84,7 @@ def test_the_synthesize_code_action_fills_a_stub_that_then_passes_its_doctests(t
     path = tmp_path / "doubles.py"
     path.write_text(DOUBLES)
     options = {"model": "openai/scripted", "apiBase": scripted_server.api_base, "cache": False,
-               "enumerateFirst": False, "budget": {"calls": 3}}
+               "enumerateFirst": False, "budget": {"calls": 3}, "limits": ROOMY}
     result = run_neovim(tmp_path, "synthesize.lua", {
         "SEIDR_FILE": str(path), "SEIDR_LINE": "12", "SEIDR_WANT": "return x * x",
         "SEIDR_INIT": json.dumps(options)}, init_options=True)

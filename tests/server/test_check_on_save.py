@@ -83,8 +83,8 @@ QUICK = MATH.replace(MATH[MATH.index("def slow"):MATH.index("def square")], "")
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def editor(tmp_path_factory):
     root = tmp_path_factory.mktemp("ws")
-    editor = await start_editor(root, root / ".cache", init_options={"limits": {"exampleSeconds": 1,
-                                                                               "programSeconds": 3}})
+    editor = await start_editor(root, root / ".cache", init_options={"limits": {"exampleSeconds": 2,
+                                                                               "programSeconds": 4}})
     editor.root = root
     yield editor
     await stop_editor(editor)
@@ -111,7 +111,9 @@ async def test_open_marks_each_failing_example_on_its_line_and_each_stub(editor)
     assert all(d.source == "seidr" for d in diagnostics)
     failing = next(d for d in diagnostics if d.range.start.line == 19)
     assert failing.severity == types.DiagnosticSeverity.Error and failing.data == {"function": "double"}
-    assert (failing.range.start.character, failing.range.end.character) == (4, len("    >>> double(3)"))
+    # the mark covers the example: its >>> line and the output it expects
+    start, end = failing.range.start, failing.range.end
+    assert (start.line, start.character, end.line, end.character) == (19, 4, 20, len("    6"))
     stub = next(d for d in diagnostics if d.code == "stub")
     assert stub.severity == types.DiagnosticSeverity.Information and stub.data == {"function": "square"}
 

@@ -87,7 +87,9 @@ def model():
 async def editor(tmp_path_factory, model):
     root = tmp_path_factory.mktemp("ws")
     settings = {"model": "openai/scripted", "apiBase": model.api_base, "cache": False, "enumerateFirst": False,
-                "budget": {"calls": 3, "seconds": 120}, "search": {"drafts": 1}}
+                "budget": {"calls": 3, "seconds": 120}, "search": {"drafts": 1},
+                # generous: a loaded machine must not turn a correct program into a timeout
+                "limits": {"exampleSeconds": 20, "programSeconds": 60}}
     editor = await start_editor(root, root / ".cache", init_options=settings, OPENAI_API_KEY="sk-local-test")
     editor.root = root
     editor.settings = settings
@@ -309,7 +311,7 @@ async def test_synthesize_fills_a_cpp_stub_with_a_program_that_passes(editor, mo
     await editor.diagnostics_when(uri, lambda ds: 27 in lines_of(ds, "stub"))
     assert [a.title for a in await actions_at(editor, uri, 27)] == ["seidr: Synthesize from 2 examples"]
     result = await editor.command("seidr.synthesize", {"uri": uri, "position": {"line": 28, "character": 4}})
-    assert result.applied, result
+    assert result.applied, (result, editor.shown()[-1:])
     assert editor.texts[uri] == path.read_text().replace(
         "int count_letter(const std::string& word, char letter) {\n    // TODO\n}",
         "int count_letter(const std::string& word, char letter) {\n    int n = 0;\n"

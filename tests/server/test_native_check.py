@@ -13,6 +13,9 @@ from tests.server.lsp import by_line, lines_of, start_editor, stop_editor
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
+# generous limits: a loaded machine must not turn a correct example into a timeout
+ROOMY = {"limits": {"exampleSeconds": 20, "programSeconds": 60}}
+
 VERUS = """\
 use vstd::prelude::*;
 
@@ -33,7 +36,7 @@ fn add(a: u32, b: u32) -> (r: u32)
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def editor(tmp_path_factory):
     root = tmp_path_factory.mktemp("ws")
-    editor = await start_editor(root, root / ".cache", VERUS_PATH="")
+    editor = await start_editor(root, root / ".cache", VERUS_PATH="", init_options=ROOMY)
     editor.root = root
     yield editor
     await stop_editor(editor)
@@ -92,7 +95,7 @@ async def test_a_verus_file_without_verus_gets_one_diagnostic_saying_how_to_inst
 async def editor_without_compilers(tmp_path):
     empty = tmp_path / "bin"
     empty.mkdir()
-    editor = await start_editor(tmp_path, tmp_path / ".cache", PATH=str(empty))
+    editor = await start_editor(tmp_path, tmp_path / ".cache", PATH=str(empty), init_options=ROOMY)
     editor.root = tmp_path
     yield editor
     await stop_editor(editor)
