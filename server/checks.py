@@ -17,17 +17,43 @@ from seidr.server.documents import Checked
 log = logging.getLogger(__name__)
 
 
+def cancelled_here() -> bool:
+    """Whether the running task itself is being cancelled, rather than a CancelledError reaching it from work it
+    shared with a task that was (a compile two judges waited for)."""
+    cancelling = getattr(asyncio.current_task(), "cancelling", None)
+    return cancelling is None or cancelling() > 0
+
+
+# Compiled languages finish a judge whose check was superseded rather than cancel it: a compile (or the
+# precompiled header) cut short is not safe to share, and a finished one is cached for the next check.
+FINISH_ON_CANCEL = {"cpp", "rust", "verus"}
+
+
+def _consume(task: asyncio.Task) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
 async def judge(runner, problem, limits, program: Program | None = None) -> Verdict:
     """The verdict of ``program`` (default: the function's current code); a runner failure becomes a verdict,
     never an exception."""
-    try:
-        [verdict] = await runner.judge(problem, [program or Program(problem.code)], limits=limits)
-        return verdict
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:
-        log.exception("judging %s failed", problem.name)
-        return Verdict(error=f"seidr could not run the examples: {exc}")
+    for _ in range(3):
+        try:
+            work = runner.judge(problem, [program or Program(problem.code)], limits=limits)
+            if problem.language in FINISH_ON_CANCEL:
+                task = asyncio.ensure_future(work)
+                task.add_done_callback(_consume)
+                [verdict] = await asyncio.shield(task)
+            else:
+                [verdict] = await work
+            return verdict
+        except asyncio.CancelledError:
+            if cancelled_here():
+                raise
+        except Exception as exc:
+            log.exception("judging %s failed", problem.name)
+            return Verdict(error=f"seidr could not run the examples: {exc}")
+    return Verdict(error="seidr could not run the examples: the runner kept being interrupted")
 
 
 class Checker:

@@ -15,7 +15,7 @@ from pygls.uris import from_fs_path
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 from seidr.server import edits, engine
-from seidr.server.checks import judge
+from seidr.server.checks import cancelled_here, judge
 from seidr.server.documents import find_problem
 from seidr.server.progress import Progress
 from seidr.synth.events import Events
@@ -150,6 +150,11 @@ class Jobs:
             runner = ls.engine.runner(target.language, settings)
             ranking = await ls.engine.develop(problem, settings, Events([job.progress]), runner)
         except asyncio.CancelledError:
+            if not cancelled_here():  # work shared with a cancelled check ended, not this search
+                message = f"seidr: {verb} {problem.name} was interrupted by the runner; run it again"
+                job.progress.end(message)
+                ls.show(message, ERROR)
+                return outcome(False, False, message)
             reason = "superseded by a newer request" if job.superseded else "cancelled"
             job.progress.end(reason)
             ls.log(f"seidr: {problem.name}: {reason}")

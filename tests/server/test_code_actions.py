@@ -176,7 +176,6 @@ async def test_synthesize_applies_a_versioned_edit_with_progress_and_the_marks_c
 async def test_cancelling_the_progress_stops_the_search_with_no_edit_and_no_process_left(editor, model, script):
     script(CUBE, delay=60)
     uri = await open_shapes(editor, "cancel.py")
-    before = process_tree(editor._server.pid)
     edits = len(editor.edit_requests)
     task = synthesize(editor, uri, "cube")
     await wait_for(lambda: len(model.requests) >= 1, 60, "the model request")
@@ -188,7 +187,42 @@ async def test_cancelling_the_progress_stops_the_search_with_no_edit_and_no_proc
     assert not result.applied and result.reason == "cancelled"
     assert len(editor.edit_requests) == edits
     assert isinstance(editor.progress_reports[token][-1], types.WorkDoneProgressEnd)
-    await wait_for(lambda: not alive(process_tree(editor._server.pid) - before), 10, "no new process")
+    await wait_for(lambda: not programs_running(editor._server.pid), 10, "no program left running")
+
+
+async def test_cancelling_while_a_program_runs_kills_it(editor, model, script):
+    script("```python\ndef cube(x):\n    while True:\n        pass\n```\n")
+    uri = await open_shapes(editor, "cancel_running.py")
+    server = editor._server.pid
+    task = synthesize(editor, uri, "cube")
+    await wait_for(lambda: programs_running(server), 60, "the drafted program to run")
+    assert (await editor.command("seidr.cancel", {"uri": uri, "function": "cube"})).cancelled == 1
+    result = await asyncio.wait_for(task, 30)
+    assert not result.applied and result.reason == "cancelled"
+    await wait_for(lambda: not programs_running(server), 10, "the running program to be killed")
+
+
+def programs_running(server: int) -> set:
+    """Candidate programs: the processes a Python runner worker (the Python process, not its bwrap wrapper)
+    started; the workers themselves stay for the next check."""
+    tree = process_tree(server)
+    workers = {pid for pid, _ in tree if is_worker(pid)}
+    return alive(set().union(*(process_tree(w) for w in workers)))
+
+
+def is_worker(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            argv = fh.read().decode(errors="replace").split("\0")
+        with open(f"/proc/{pid}/stat") as fh:
+            parent = int(fh.read().rpartition(")")[2].split()[1])
+        with open(f"/proc/{parent}/cmdline", "rb") as fh:
+            parent_argv = fh.read().decode(errors="replace").split("\0")
+    except OSError:
+        return False
+    # a forked program keeps its worker's command line: a worker is the one whose parent is not a worker
+    return "python" in argv[0] and any("python_worker" in a for a in argv) and not (
+        "python" in parent_argv[0] and any("python_worker" in a for a in parent_argv))
 
 
 async def test_a_cancel_request_stops_the_search_too(editor, model, script):
