@@ -11,7 +11,7 @@ from lsprotocol import types
 from seidr.runners.program import Program
 from seidr.runners.verdict import Verdict
 from seidr.server import diagnostics as diag
-from seidr.server import engine
+from seidr.server import engine, related_tests
 from seidr.server.documents import Checked
 
 log = logging.getLogger(__name__)
@@ -81,10 +81,12 @@ class Checker:
             task.cancel()
         return tasks
 
-    def recheck_open(self) -> None:
+    def recheck_open(self, language: str | None = None, besides: str | None = None) -> None:
+        """Check the open documents again (those of ``language``, all but ``besides``)."""
         for uri in list(self.ls.workspace.text_documents):
             doc = self.ls.workspace.get_text_document(uri)
-            if self.ls.documents.language(doc):
+            found = self.ls.documents.language(doc)
+            if found and uri != besides and (language is None or found == language):
                 self.schedule(uri)
 
     # -- one check ----------------------------------------------------------------------------------
@@ -128,6 +130,8 @@ class Checker:
             return doc.position_codec.client_num_units(line[:col])
 
         out = diag.for_messages(extraction, lines, units)
+        extraction, missing = await related_tests.with_tests(extraction, doc.path, settings)
+        out.extend(related_tests.missing(missing, lines, units))
         checked = Checked(version, extraction)
         targets = [p for p in extraction.problems if p.checked_examples()]
         for p in targets:
@@ -155,8 +159,11 @@ class Checker:
 
 def register(server) -> None:
     def on_save(ls, uri: str) -> None:
-        if ls.documents.language(ls.documents.document(uri)):
+        doc = ls.documents.document(uri)
+        if ls.documents.language(doc):
             ls.checker.schedule(uri)
+            if related_tests.is_test_file(doc.path):  # the functions it tests, in other files, may now pass or fail
+                ls.checker.recheck_open("python", besides=uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls, params: types.DidOpenTextDocumentParams):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from lsprotocol import types
 
 from seidr.runners.problem import Problem
-from seidr.server.diagnostics import SOURCE, plural
+from seidr.server import related_tests
+from seidr.server.diagnostics import SOURCE
 from seidr.server.documents import problem_at
 from seidr.server.synthesis import APPLY_LAST, CANCEL, REPAIR, SHOW_CANDIDATES, SYNTHESIZE
 
@@ -17,13 +18,21 @@ def _wanted(kind: str, only) -> bool:
     return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
 
 
+def with_checked_tests(ls, uri: str, problem: Problem) -> Problem:
+    """``problem`` with the related tests its last check judged (while its code and examples are unchanged)."""
+    state = ls.documents.states.get(uri)
+    if state is None or state.checked is None:
+        return problem
+    return related_tests.for_checked(state.checked.extraction.find(problem.name), problem)
+
+
 def main_action(ls, uri: str, problem: Problem, version: int | None) -> tuple[str, str] | None:
     """(title, command) of the action that fills or fixes ``problem``; None when its examples all pass."""
-    n = len(problem.checked_examples())
-    if n == 0:
+    problem = with_checked_tests(ls, uri, problem)
+    if not problem.checked_examples():
         return None
     if problem.is_stub:
-        return f"seidr: Synthesize from {plural(n, 'example')}", SYNTHESIZE
+        return f"seidr: Synthesize from {related_tests.counted(problem)}", SYNTHESIZE
     state = ls.documents.states.get(uri)
     verdict = None
     if state is not None and state.checked is not None:
@@ -31,11 +40,10 @@ def main_action(ls, uri: str, problem: Problem, version: int | None) -> tuple[st
         if checked is not None and checked.code == problem.code and checked.examples == problem.examples:
             verdict = state.checked.verdicts.get(problem.name)
     if verdict is None:  # not checked in this form yet
-        return f"seidr: Repair from {plural(n, 'example')}", REPAIR
+        return f"seidr: Repair from {related_tests.counted(problem)}", REPAIR
     if verdict.passed:
         return None
-    failing = n if verdict.error is not None else verdict.n_total - verdict.n_passed
-    return f"seidr: Repair ({failing} of {n} examples fail)", REPAIR
+    return f"seidr: Repair ({related_tests.failing(problem, verdict)} fail)", REPAIR
 
 
 def _action(title: str, kind: str, command: str, argument: dict, diagnostics=None, preferred=None):
@@ -65,7 +73,7 @@ def actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
                                                               "version": doc.version}, diagnostics, True))
     if _wanted(REWRITE, only):
         problem = problem_at(extraction, params.range.start.line)
-        if problem is not None and problem.checked_examples():
+        if problem is not None and with_checked_tests(ls, uri, problem).checked_examples():
             argument = {"uri": uri, "function": problem.name, "version": doc.version}
             found = main_action(ls, uri, problem, doc.version)
             if found:

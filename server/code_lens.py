@@ -1,18 +1,10 @@
-"""A code lens above each function with examples: ``✓ 3/3 examples`` or ``✗ 1/3 examples``."""
+"""A code lens above each function with examples: ``✓ 3/3 examples`` or ``✗ 1/3 examples``, and its related tests
+counted apart: ``✓ 3/3 examples · ✗ 1/4 tests``."""
 from __future__ import annotations
 
 from lsprotocol import types
 
-from seidr.runners.verdict import Verdict
-
-
-def title(verdict: Verdict | None, total: int) -> str:
-    """What the last check found; a stub (not run) passes none of its examples."""
-    if verdict is None:
-        return f"✗ 0/{total} examples"
-    passed = verdict.n_passed if verdict.error is None else 0
-    total = verdict.n_total or total
-    return f"{'✓' if verdict.passed else '✗'} {passed}/{total} examples"
+from seidr.server import related_tests
 
 
 def lenses(ls, uri: str) -> list[types.CodeLens]:
@@ -24,14 +16,18 @@ def lenses(ls, uri: str) -> list[types.CodeLens]:
     extraction = ls.documents.extraction(doc) or state.checked.extraction
     out = []
     for problem in extraction.problems:
-        if problem.name not in state.checked.verdicts or not problem.checked_examples():
+        if problem.name not in state.checked.verdicts:
+            continue
+        # what the last check of this function judged: its examples and its related tests
+        problem = related_tests.for_checked(state.checked.extraction.find(problem.name), problem)
+        if not problem.checked_examples():
             continue
         verdict = state.checked.verdicts[problem.name]
         line = types.Position(problem.line, 0)
         out.append(types.CodeLens(
             range=types.Range(line, line),
             # a lens with an empty command is a label: clicking it does nothing
-            command=types.Command(title=title(verdict, len(problem.checked_examples())), command=""),
+            command=types.Command(title=related_tests.lens_title(problem, verdict), command=""),
             data={"function": problem.name},
         ))
     return out

@@ -8,6 +8,7 @@ from lsprotocol import types
 
 from seidr.runners.problem import Problem
 from seidr.runners.verdict import Outcome, Verdict
+from seidr.server import related_tests
 from seidr.synth.extract import Extraction
 
 SOURCE = "seidr"
@@ -41,10 +42,9 @@ def _diagnostic(range_: types.Range, message: str, code: str, severity, function
 
 def for_problem(problem: Problem, verdict: Verdict | None, lines: Sequence[str], units: Units) -> list:
     """What one function's check shows: nothing when every example passes."""
-    examples = problem.checked_examples()
     head = line_range(lines, problem.line, None, units)
     if verdict is None:  # a stub is not run
-        return [_diagnostic(head, f"not implemented; {plural(len(examples), 'example')}", "stub",
+        return [_diagnostic(head, f"not implemented; {related_tests.counted(problem)}", "stub",
                             types.DiagnosticSeverity.Information, problem.name)]
     if verdict.error is not None:  # the whole program failed: did not compile, did not load, ran out of time
         code = "example-timeout" if "timed out" in verdict.error else "example-error"
@@ -53,6 +53,9 @@ def for_problem(problem: Problem, verdict: Verdict | None, lines: Sequence[str],
     out = []
     for result in verdict.failures:
         example = result.example
+        if example.kind == "test":  # on the signature line, pointing at the test
+            out.append(related_tests.diagnostic(problem, result, head))
+            continue
         out.append(_diagnostic(line_range(lines, example.line, example.last_line, units), result.summary(),
                                CODES.get(result.outcome, "example-error"), types.DiagnosticSeverity.Error,
                                problem.name))

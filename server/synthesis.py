@@ -14,7 +14,7 @@ from pygls.uris import from_fs_path
 
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
-from seidr.server import edits, engine
+from seidr.server import edits, engine, related_tests
 from seidr.server.checks import cancelled_here, judge
 from seidr.server.documents import find_problem
 from seidr.server.progress import Progress
@@ -117,6 +117,8 @@ class Jobs:
         if target.error is None:
             extraction = await engine.extract_async(target.doc.source, target.doc.path, target.language)
             problem = target.find(extraction)
+            if problem is not None:
+                problem = target.problem = await self._with_tests(target, problem)
             if problem is not None and not problem.checked_examples():
                 target.error = (f"seidr: {problem.name} has no examples to {VERBS[command]} from; "
                                 "write some in its doc comment (>>> call, then the expected value)")
@@ -133,6 +135,13 @@ class Jobs:
         self.running[key] = job
         job.task = asyncio.ensure_future(self._search(job, command, target))
         return await job.task
+
+    async def _with_tests(self, target: Target, problem: Problem) -> Problem:
+        """The function with the workspace's tests that exercise it, which judge every candidate."""
+        settings = self.ls.settings.for_path(target.doc.path)
+        if not related_tests.wanted(target.language, target.doc.path, settings):
+            return problem
+        return await related_tests.problem_with_tests(problem, target.doc.path, settings)
 
     async def _search(self, job: Job, command: str, target: Target) -> dict:
         problem, doc, ls = target.problem, target.doc, self.ls
@@ -258,7 +267,7 @@ class Jobs:
             message = target.error or f"seidr: the last search for {target.problem.name} found no program"
             self.ls.show(message, WARNING)
             return outcome(False, False, message)
-        doc, problem = target.doc, target.problem
+        doc, problem = target.doc, await self._with_tests(target, target.problem)
         program = last.ranking.best.program
         settings = self.ls.settings.for_path(doc.path)
         verdict = await judge(self.ls.engine.runner(target.language, settings), problem,

@@ -36,6 +36,7 @@ class Search:
         self.limits = settings.limits.to_limits()
         self.rejected: list[str] = []  # why replies were no program, for the reason a fruitless search gives
         self._context: str | None = None
+        self._seeded = False
 
     # -- model steps --------------------------------------------------------------------------------
     async def context(self) -> str:
@@ -93,7 +94,17 @@ class Search:
 
     async def draft(self, n: int, salt: str = "") -> list[Program]:
         completions = await self._sample("draft", n, self.search.temperature, salt=salt)
-        return self._programs(completions, "draft")
+        return self._programs(completions, "draft") + self.current()
+
+    def current(self) -> list[Program]:
+        """The function as the user has it, once, when it has related tests: judged with the first drafts, so a
+        repair round can start from it, instructed by what its failing tests said."""
+        problem = self.problem
+        if self._seeded or problem.is_stub or not problem.code.strip() or \
+                not any(e.kind == "test" for e in problem.examples):
+            return []
+        self._seeded = True
+        return [Program(problem.code, origin="user")]
 
     def instruct_static(self, parent: Candidate) -> str:
         """SEIDR's fixed template, filled with the first failure or the error text."""

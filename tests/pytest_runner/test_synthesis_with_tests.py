@@ -1,6 +1,6 @@
 """Synthesis and repair driven by the shop's tests, through the real model layer and the scripted server: a
 program that passes the doctest but fails a related test is not offered as passing, and the repair is told what
-the failing test said."""
+the failing test said; the function as the user has it is judged too, so a repair can start from it."""
 
 from __future__ import annotations
 
@@ -43,9 +43,7 @@ async def test_a_draft_that_passes_the_doctest_but_fails_a_test_is_not_a_solutio
 
 async def test_the_repair_is_told_what_the_failing_test_said_and_then_passes(scripted_server, workspace, shop):
     scripted_server.answer(DRAFT, UNCAPPED).answer(REPAIR, CAPPED)
-    seen = []
-    ranking = await develop_problem(discount_with_tests(shop), settings_for(scripted_server, workspace),
-                                    Events([seen.append]))
+    ranking = await develop_problem(discount_with_tests(shop), settings_for(scripted_server, workspace), Events())
     assert ranking.solved and ranking.best.program.origin == "repair"
     assert "min(price * RATE, 50)" in ranking.best.program.code
     draft_prompt = scripted_server.requests[0]["messages"][-1]["content"]
@@ -55,5 +53,15 @@ async def test_the_repair_is_told_what_the_failing_test_said_and_then_passes(scr
     assert "FAILS:  test_discount_caps_at_50: assert 60.0 == 50" in repair_prompt
     assert ("The workspace's tests fail: test_discount_caps_at_50 fails: assert 60.0 == 50 "
             "+  where 60.0 = discount((60 * 2)).") in repair_prompt
-    judged = [e for e in seen if e.kind == "judged"]
-    assert [v["passed"] for e in judged for v in e.data["verdicts"]] == [False, True]
+    # the draft and the user's own code (a repair may start from either) fail the test; the repair passes
+    assert [(c.program.origin, c.passed) for c in ranking.candidates] == [("repair", True), ("draft", False),
+                                                                          ("user", False)]
+
+
+async def test_a_repair_starts_from_the_users_code_when_no_draft_is_usable(scripted_server, workspace, shop):
+    scripted_server.answer(DRAFT, "I would rather not.").answer(REPAIR, CAPPED)
+    ranking = await develop_problem(discount_with_tests(shop), settings_for(scripted_server, workspace), Events())
+    assert ranking.solved and "min(price * RATE, 50)" in ranking.best.program.code
+    repair_prompt = scripted_server.requests[1]["messages"][-1]["content"]
+    assert '"""How much comes off a price: half of it, but never more than 50.' in repair_prompt  # the user's code
+    assert "The workspace's tests fail: test_discount_caps_at_50 fails: assert 60.0 == 50" in repair_prompt
