@@ -1,9 +1,7 @@
-"""A copy of the shop workspace (a package under src/, a conftest with fixtures, tests that reach its functions
-by direct import, module attribute and parametrize) for each test, and a runner with loose limits."""
+"""A copy of the shop workspace for each test, and a runner with loose limits for each test module."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,8 +9,8 @@ import pytest_asyncio
 
 from seidr.runners.limits import Limits
 from seidr.runners.python import PythonRunner
+from tests.pytest_runner.shop_copy import copy_shop
 
-SHOP = Path(__file__).resolve().parent / "shop"
 # the shop is a workspace the tests open, not tests of this project
 collect_ignore = ["shop"]
 # Generous: these tests are about what is judged, not how fast; the timeout tests set their own.
@@ -21,9 +19,7 @@ ROOMY = Limits(example_seconds=30.0, program_seconds=60.0)
 
 @pytest.fixture
 def shop(workspace: Path) -> Path:
-    target = workspace / "shop"
-    shutil.copytree(SHOP, target, ignore=shutil.ignore_patterns("__pycache__"))
-    return target
+    return copy_shop(workspace)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -7,6 +7,7 @@ import pytest
 import pytest_asyncio
 from lsprotocol import types
 
+from tests.pytest_runner.shop_copy import copy_shop
 from tests.server.lsp import start_editor, stop_editor, wait_for
 from tests.support.model_server import ScriptedServer
 
@@ -16,28 +17,18 @@ CAPPED = "Capped:\n```python\ndef discount(price):\n    return min(price * RATE,
 SIGNATURE = 5  # def discount(price): in src/shop/pricing.py, 0-based
 
 
-@pytest.fixture(scope="module")
-def model():
-    server = ScriptedServer().start()
-    yield server
-    server.stop()
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def editor(tmp_path_factory, model):
-    import shutil
-
-    from tests.pytest_runner.conftest import SHOP
-
-    root = tmp_path_factory.mktemp("ws") / "shop"
-    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns("__pycache__"))
+async def editor(tmp_path_factory):
+    model = ScriptedServer().start()
+    root = copy_shop(tmp_path_factory.mktemp("ws"))
     settings = {"model": "openai/scripted", "apiBase": model.api_base, "cache": False, "enumerateFirst": False,
                 "budget": {"calls": 4, "seconds": 120}, "search": {"drafts": 1, "beamWidth": 1},
                 "limits": {"exampleSeconds": 20, "programSeconds": 60}}
     editor = await start_editor(root, root.parent / ".cache", init_options=settings, OPENAI_API_KEY="sk-local-test")
-    editor.root = root
+    editor.root, editor.model = root, model
     yield editor
     await stop_editor(editor)
+    model.stop()
 
 
 def failing_tests(diagnostics) -> list[types.Diagnostic]:
@@ -96,8 +87,8 @@ async def test_saving_the_test_file_checks_the_function_again(editor):
     editor.close(test_uri)
 
 
-async def test_repair_is_told_what_the_failing_test_said_and_fixes_the_function(editor, model):
-    model.replies = []
+async def test_repair_is_told_what_the_failing_test_said_and_fixes_the_function(editor):
+    model = editor.model
     model.answer("Write the Python function `discount`", "No code from me.").answer("The current code:", CAPPED)
     uri = (editor.root / "src" / "shop" / "pricing.py").as_uri()
     result = await editor.command("seidr.repair", {"uri": uri, "function": "discount"})
