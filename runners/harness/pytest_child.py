@@ -582,7 +582,7 @@ def plugin(run):
             out = current.get("out") or ""
             judge.send("done", number, {"item": position, "outcome": str(payload.get("outcome")),
                                         "message": payload.get("message"), "line": payload.get("line"),
-                                        "out": judge.text(out, max(judge.cap // 4, 256))})
+                                        "out": judge.text(out, min(judge.cap // 4, 2000))})
 
     def pytest_runtest_logreport(report):
         current = run.current
