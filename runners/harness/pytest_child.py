@@ -15,7 +15,7 @@ Why a program cannot make a failing test pass:
 - Test files and conftests are compiled by the worker before the fork and loaded from those code objects, with
   a private copy of the builtins; a test function whose code is the program's, or a test file's code that is not
   the compiled one, is an error. A ``pytest.skip``/``xfail`` raised while the test runs counts only when test code
-  raised it.
+  raised it, and one the program raises from a fixture that calls it is an error.
 - The module under test exposes the program's function behind ``Judge.wrapper``: what the tests get back is
   builtin data or an opaque stand-in, never an object of the program's making whose ``__eq__`` could say yes.
 - Exiting (``os._exit``, ``sys.exit``, a signal) leaves a test without its ``done`` record: an error. After the
@@ -188,13 +188,13 @@ class Run:
         import unittest
 
         import pytest
-        from _pytest.outcomes import Exit, Failed, OutcomeException, Skipped, XFailed
+        from _pytest.outcomes import Exit, Failed, Skipped, XFailed
         from _pytest.unittest import TestCaseFunction
 
         self.judge = judge
         self.job = job
         self.pytest = pytest
-        self.outcomes = (Exit, Failed, OutcomeException, (Skipped, unittest.SkipTest), XFailed)
+        self.exit, self.failed, self.skips, self.xfail = Exit, Failed, (Skipped, unittest.SkipTest), XFailed
         self.unittest_item = TestCaseFunction
         self.pytest_dir = os.path.dirname(os.path.abspath(pytest.__file__))
         self.internal_dir = os.path.join(os.path.dirname(self.pytest_dir), "_pytest")
@@ -215,7 +215,6 @@ class Run:
         self.current = None
         self.runs = 0
         self.ended = False
-        self.getpid = os.getpid
 
     # the module under test ------------------------------------------------------------------------------
     def load(self, module):
@@ -282,11 +281,16 @@ class Run:
         return None, ""
 
     # what happened to one item ----------------------------------------------------------------------------
-    def called(self, item):
-        """``pytest_pyfunc_call``, first: call the test function ourselves and note that it returned."""
+    def running(self, item):
+        """The state of ``item``'s run when it is the item this run is reporting on, else None."""
         position = self.positions.get(id(item))
         current = self.current
-        if position is None or current is None or current["item"] != position:
+        return current if position is not None and current is not None and current["item"] == position else None
+
+    def called(self, item):
+        """``pytest_pyfunc_call``, first: call the test function ourselves and note that it returned."""
+        current = self.running(item)
+        if current is None:
             return None
         function = item.obj
         if inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function):
@@ -301,7 +305,7 @@ class Run:
             function(**arguments)
         except BaseException as exc:
             current["seen"] = self.raised(exc, item)
-            if isinstance(exc, (KeyboardInterrupt, self.outcomes[0])):
+            if isinstance(exc, (KeyboardInterrupt, self.exit)):
                 raise RuntimeError(f"the test raised {type(exc).__name__}") from None
             raise
         current["seen"] = {"outcome": "passed"}
@@ -310,9 +314,8 @@ class Run:
     def observe(self, item):
         """``pytest_runtest_call``, first: a ``unittest.TestCase`` test is called by unittest, not through
         ``pytest_pyfunc_call``, so the method unittest will call is put behind one that notes it returned."""
-        position = self.positions.get(id(item))
-        current = self.current
-        if not isinstance(item, self.unittest_item) or position is None or current is None or current["item"] != position:
+        current = self.running(item)
+        if current is None or not isinstance(item, self.unittest_item):
             return
         function = item.obj
         problem = self.replaced(function)
@@ -367,18 +370,17 @@ class Run:
         return None
 
     def raised(self, exc, item):
-        Exit, Failed, _, Skipped, XFailed = self.outcomes
         line = self.test_line(exc, item)
-        if isinstance(exc, (Skipped, XFailed)):
-            what = "skip" if isinstance(exc, Skipped) else "xfail"
+        if isinstance(exc, (*self.skips, self.xfail)):
+            what = "skip" if isinstance(exc, self.skips) else "xfail"
             if self.raised_by_test(exc):
                 reason = getattr(exc, "msg", None) or (exc.args[0] if exc.args else "")
                 return {"outcome": "skipped", "message": self.judge.text(f"{what}: {reason or ''}".strip(": "), 500)}
             return {"outcome": "error", "message": f"pytest.{what}() was called from outside the test (by the program?)",
                     "line": line}
-        if isinstance(exc, (AssertionError, Failed)):
+        if isinstance(exc, (AssertionError, self.failed)):
             try:
-                text = str(exc.msg) if isinstance(exc, Failed) else str(exc)
+                text = str(exc.msg) if isinstance(exc, self.failed) else str(exc)
             except BaseException:  # noqa: BLE001
                 text = ""
             text = text.strip() or "assert failed"
@@ -387,7 +389,7 @@ class Run:
         message = info["line"].strip()
         if info.get("where"):
             message += f" ({info['where']})"
-        if isinstance(exc, Exit) or isinstance(exc, (KeyboardInterrupt, SystemExit)):
+        if isinstance(exc, (self.exit, KeyboardInterrupt, SystemExit)):
             message = f"the test raised {type(exc).__name__}" + (f": {exc}" if str(exc) else "")
         return {"outcome": "error", "message": self.judge.text(message, MESSAGE_CHARS), "line": line}
 
@@ -405,14 +407,31 @@ class Run:
 
     def raised_by_test(self, exc):
         """Whether the code that called ``pytest.skip``/``xfail`` is test or conftest code the worker compiled."""
-        caller = None
+        code = self.caller(exc)
+        return code is not None and id(code) in self.test_codes
+
+    def caller(self, exc):
+        """The code that raised ``exc``, or called the pytest function that raised it."""
+        found = None
         tb = exc.__traceback__
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
             if not (filename.startswith(self.internal_dir + os.sep) or filename.startswith(self.pytest_dir + os.sep)):
-                caller = tb.tb_frame.f_code
+                found = tb.tb_frame.f_code
             tb = tb.tb_next
-        return caller is not None and id(caller) in self.test_codes
+        return found
+
+    def fixture_failed(self, exc):
+        """A fixture the running test needs raised ``exc`` (whatever its scope): a skip that the program raised (a
+        fixture that calls the function) is noted, so it does not count as the test skipping itself."""
+        current = self.current
+        if current is not None and isinstance(exc, (*self.skips, self.xfail)) and self.raised_by_program(exc):
+            current["program_skipped"] = True
+
+    def raised_by_program(self, exc):
+        code = self.caller(exc)
+        return code is not None and (code.co_filename == PROGRAM_FILE or (
+            self.module_file is not None and os.path.realpath(code.co_filename) == self.module_file))
 
     def outcome(self, current):
         """The ``done`` payload of one run of an item, from what we saw and pytest's reports."""
@@ -424,6 +443,8 @@ class Run:
         if setup.failed:
             return self.from_report(setup, "error", "in setup: ")
         if setup.skipped:
+            if current.get("program_skipped"):
+                return {"outcome": "error", "message": "a fixture's call of the program skipped the test"}
             return {"outcome": "skipped", "message": skip_reason(setup)}
         if seen is None:
             if call is not None and call.failed:
@@ -600,6 +621,14 @@ def plugin(run):
     @hookimpl(tryfirst=True)
     def pytest_runtest_call(item):
         run.observe(item)
+
+    @hookimpl(wrapper=True, tryfirst=True)
+    def pytest_fixture_setup(fixturedef, request):
+        try:
+            return (yield)
+        except BaseException as exc:
+            run.fixture_failed(exc)
+            raise
 
     @hookimpl(trylast=True)
     def pytest_sessionfinish(session, exitstatus):

@@ -108,3 +108,15 @@ async def test_a_program_that_patches_what_the_tests_compare_with_fails(patch, s
     assert not verdict.passed
     assert verdict.error in ("the program changed code the tests rely on (unittest.case.TestCase.assertEqual)",
                              "the program changed code the tests rely on (math.isclose)")
+
+
+async def test_a_skip_the_program_raises_while_a_fixture_calls_it_is_an_error(shop, runner):
+    (shop / "tests" / "test_fixture_calls.py").write_text(
+        "import pytest\n\nfrom shop.pricing import discount\n\n\n@pytest.fixture\ndef half_of_ten():\n"
+        "    return discount(10)\n\n\ndef test_half_of_ten(half_of_ten):\n    assert half_of_ten == 5\n")
+    path = shop / "src" / "shop" / "pricing.py"
+    discount, _ = with_related_tests(extract(path.read_text(), str(path)).find("discount"))
+    [verdict] = await runner.judge(discount, [Program(HOSTILE["skips the test it is called from"])])
+    fixture_test = next(r for r in verdict.results if r.example.label == "test_half_of_ten")
+    assert fixture_test.outcome is Outcome.ERROR
+    assert fixture_test.message == "a fixture's call of the program skipped the test"
