@@ -169,7 +169,7 @@ def kept_options(config: PytestConfig) -> list[str]:
     return kept
 
 
-def test_file(example: Example, problem: Problem | None = None) -> str:
+def file_of(example: Example, problem: Problem | None = None) -> str:
     """The absolute path of a test example's file (from ``file``, or its id under the problem's rootdir)."""
     if example.file:
         return os.path.abspath(example.file)
@@ -177,7 +177,7 @@ def test_file(example: Example, problem: Problem | None = None) -> str:
     return os.path.normpath(os.path.join(base, example.source.split("::", 1)[0]))
 
 
-def test_name(example: Example) -> str:
+def name_of(example: Example) -> str:
     """The part of a test id after its file: ``test_y``, ``TestX::test_y``, ``test_z[1-2]``."""
     return example.source.split("::", 1)[1] if "::" in example.source else ""
 
@@ -189,7 +189,7 @@ def fingerprint(examples: Sequence[Example], problem: Problem | None = None) -> 
     for example in examples:
         if example.kind != "test":
             continue
-        path = test_file(example, problem)
+        path = file_of(example, problem)
         config = locate(os.path.dirname(path))
         files.update([path, *conftests(config.rootdir, path)])
         if config.inifile:
@@ -212,13 +212,13 @@ def make_test_job(problem: Problem, program: Program, tests: list[Example], limi
     from seidr.runners.python import make_job
 
     job = make_job(problem, program, tests, limits)
-    paths = [test_file(e, problem) for e in tests]
+    paths = [file_of(e, problem) for e in tests]
     config = locate(os.path.dirname(paths[0]))
     compiled = dict.fromkeys(p for path in paths for p in (*conftests(config.rootdir, path), path))
-    selected = list(dict.fromkeys(f"{path}::{test_name(e)}" if test_name(e) else path for path, e in zip(paths, tests)))
+    selected = list(dict.fromkeys(f"{path}::{name_of(e)}" if name_of(e) else path for path, e in zip(paths, tests)))
     job["pytest"] = {
         "rootdir": config.rootdir,
-        "tests": [{"file": path, "name": test_name(e)} for path, e in zip(paths, tests)],
+        "tests": [{"file": path, "name": name_of(e)} for path, e in zip(paths, tests)],
         "compile": list(compiled),
         "args": ["-p", "no:cacheprovider", "-p", "no:terminal", "-o", "addopts=", "--rootdir", config.rootdir,
                  "--continue-on-collection-errors", *kept_options(config), *selected],

@@ -12,6 +12,7 @@ import fnmatch
 import os
 import re
 import textwrap
+import time
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
@@ -27,8 +28,10 @@ PYTHON_FUNCTIONS = ("test",)
 NORECURSEDIRS = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
 SKIP_FOLDERS = frozenset({"__pycache__", "site-packages"})
 MAX_FILES = 5000  # a walk stops here: a workspace this big names its tests in testpaths
+WALK_SECONDS = 2.0  # a walk serves the searches of one check (every function of a file) and is then done again
 _DOCSTRING_LINE = re.compile(r"^\s*seidr:\s*tests?\b[:\s]*(.*)$", re.IGNORECASE | re.MULTILINE)
 _FILES: dict[str, tuple[tuple, "TestFile | None"]] = {}
+_WALKS: dict[tuple, tuple[float, list[str]]] = {}
 
 
 @dataclass
@@ -79,10 +82,20 @@ def _is_test_file(path: str, rootdir: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(relative if os.sep in p or "/" in p else base, p) for p in patterns)
 
 
-def test_files(config: PytestConfig) -> list[str]:
+def collected_files(config: PytestConfig) -> list[str]:
     """The files pytest would collect tests from, under ``testpaths`` (else the rootdir), in a stable order."""
     patterns = config.words("python_files", PYTHON_FILES)
     skip = config.words("norecursedirs", NORECURSEDIRS)
+    key = (config.rootdir, tuple(config.words("testpaths")), tuple(patterns), tuple(skip))
+    walked = _WALKS.get(key)
+    if walked is not None and time.monotonic() - walked[0] < WALK_SECONDS:
+        return walked[1]
+    found = _walk(config, patterns, skip)
+    _WALKS[key] = (time.monotonic(), found)
+    return found
+
+
+def _walk(config: PytestConfig, patterns: list[str], skip: list[str]) -> list[str]:
     roots = []
     for entry in config.words("testpaths") or ["."]:
         pattern = os.path.join(config.rootdir, entry)
@@ -410,7 +423,7 @@ def related_tests(problem: Problem, named: Mapping[str, Sequence[str]] | None = 
     index = _Index(config)
     targets, method = _targets(problem)
     found: dict[str, Example] = {}
-    for test_path in test_files(config):
+    for test_path in collected_files(config):
         parsed = parse_file(test_path, config)
         if parsed is None:
             continue
@@ -462,7 +475,7 @@ def _lookup(name: str, config: PytestConfig) -> list[Example]:
             examples = [replace(examples[0], source=f"{relative}::{rest}", label=rest)]
         return examples
     out = []
-    for test_path in test_files(config):
+    for test_path in collected_files(config):
         parsed = parse_file(test_path, config)
         for test in parsed.tests if parsed else ():
             if test.name == name or test.name.endswith("::" + name):
