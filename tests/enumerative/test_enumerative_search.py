@@ -96,3 +96,19 @@ async def test_examples_that_are_not_plain_calls_are_unsupported():
 async def test_other_languages_are_declined():
     result = await enumerate_program(Problem(language="cpp", name="f"))
     assert result.program is None and "Python only" in result.reason
+
+
+async def test_assertions_of_plain_calls_are_examples_too():
+    prob = Problem(language="python", name="half", signature="def half(n):", examples=(
+        Example("assert half(10) == 5", kind="assert"), Example("assert half(7) == 3", kind="assert"),
+        Example("assert half(0) == 0", kind="assert")))
+    result = await enumerate_program(prob, seconds=5)
+    assert result.program is not None, result.reason
+    assert result.program.code == "def half(n):\n    return n // 2\n"
+
+
+async def test_an_assertion_that_is_not_an_equality_of_a_call_is_unsupported():
+    prob = Problem(language="python", name="f", signature="def f(x):",
+                   examples=(Example("assert f(2) > 1", kind="assert"),))
+    result = await enumerate_program(prob)
+    assert result.unsupported and "is not a plain call of f()" in result.reason
