@@ -124,7 +124,18 @@ class BenchRun:
                     "enumerate_first": self.settings.enumerate_first}
         with open(meta_path, "w", encoding="utf-8") as fh:
             json.dump(meta, fh, indent=2)
+        self._drop_cut_line()
         return {(r["task_id"], int(r.get("sample", 0))) for r in read_records(self.out)}
+
+    def _drop_cut_line(self) -> None:
+        """A run killed mid-write leaves a last line without its newline: that attempt runs again."""
+        path = os.path.join(self.out, RESULTS)
+        if not os.path.exists(path):
+            return
+        with open(path, "rb+") as fh:
+            data = fh.read()
+            if data and not data.endswith(b"\n"):
+                fh.truncate(data.rfind(b"\n") + 1)
 
     def _append(self, record: dict) -> None:
         with open(os.path.join(self.out, RESULTS), "a", encoding="utf-8") as fh:
