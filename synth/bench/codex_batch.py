@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -57,6 +58,16 @@ class Question:
 
     def program(self, completion: Completion, testcase: Testcase) -> str:
         return f"{self.answer_preload or ''}{completion.completion}\n{testcase.code}\n"
+
+
+_FENCE = re.compile(r"```[\w+-]*[ \t]*\n(.*?)```", re.S)
+
+
+def completion_text(reply: str) -> str:
+    """The code of a model's reply: its first fenced block, or the whole reply when it has none (a plain
+    completion, as Codex-style models give)."""
+    match = _FENCE.search(reply)
+    return match.group(1) if match else reply
 
 
 def load_questions(path: str) -> list[Question]:
