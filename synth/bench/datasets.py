@@ -48,7 +48,7 @@ def hidden_check(test_code: str, entry_point: str) -> Example:
     return Example(source=f"{test_code}\ncheck({entry_point})\n", kind="assert", label="hidden tests")
 
 
-def _python_functions(text: str, path: str) -> Extraction:
+def python_functions(text: str, path: str) -> Extraction:
     """Python extraction; the stopgap extractor while ``seidr.synth.extract.python`` is not in the tree."""
     from seidr.synth.extract import extract
 
@@ -73,7 +73,7 @@ def humaneval(path: str | None = None) -> list[Problem]:
     problems = []
     for row in _rows(path):
         entry = row["entry_point"]
-        found = _python_functions(row["prompt"], f"{entry}.py").find(entry)
+        found = python_functions(row["prompt"], f"{entry}.py").find(entry)
         if found is None:
             raise DatasetError(f"{path}: {row['task_id']}: the prompt does not define {entry}")
         problems.append(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 
@@ -81,7 +82,10 @@ def spec_of(problem) -> Spec:
             constants.append(want)
     if not inputs:
         raise Unsupported(f"{name}() has no examples to search against; add a `>>> {name}(...)` line")
-    for word in (problem.description or "").replace("'", '"').split('"')[1::2]:
+    prose = problem.description or ""
+    for word in prose.replace("'", '"').split('"')[1::2]:
         if len(word) <= 12:  # quoted words in the prose, not quoted sentences
             constants.append(word)
+    for number in re.findall(r"(?<![\w.])\d{1,4}(?![\w.])", prose):  # "divisible by 4", "at most 100"
+        constants.append(int(number))
     return Spec(name, params, tuple(inputs), tuple(wants), tuple(dict.fromkeys(constants)))
