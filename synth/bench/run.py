@@ -19,6 +19,7 @@ from seidr.runners.problem import Problem
 from seidr.runners.verdict import Verdict
 from seidr.synth.bench.datasets import hidden_view
 from seidr.synth.bench.report import RESULTS, read_records
+from seidr.synth.bench.stdio import StdioRunner, is_stdio
 from seidr.synth.events import Event, Events
 
 SAMPLES = "samples.jsonl"
@@ -220,10 +221,13 @@ class BenchRun:
         notes: list[str] = []
         spent_out = False
 
-        def runner(language: str):
-            if language not in runners:
-                runners[language] = runner_for(language)
-            return runners[language]
+        def runner(problem: Problem):
+            """One runner per kind of judging, shared by the loop and the hidden tests."""
+            key = "stdio" if is_stdio(problem) else problem.language
+            if key not in runners:
+                runners[key] = StdioRunner(self.settings.limits.to_limits()) if key == "stdio" \
+                    else runner_for(problem.language)
+            return runners[key]
 
         async def one(problem: Problem, sample: int) -> None:
             nonlocal spent_out
@@ -231,7 +235,7 @@ class BenchRun:
                 if self.max_cost is not None and self.totals.cost >= self.max_cost:
                     spent_out = True
                     return
-                record = await self.attempt(problem, sample, runner(problem.language))
+                record = await self.attempt(problem, sample, runner(problem))
                 self._append(record)
                 t = self.totals
                 t.done += 1

@@ -36,10 +36,10 @@ def fib(n):
 HIDDEN_ONLY = ("asdasnakj", "random.randint", "def check(candidate)", "candidate(11) == 89")
 
 
-def bench(workspace, server, out, *flags, check=True):
+def bench(workspace, server, out, *flags, check=True, dataset=SAMPLE):
     # its own cache folder: no reply or verdict from a developer's runs
     env = {**os.environ, "XDG_CACHE_HOME": str(workspace / ".cache"), "OPENAI_API_KEY": "sk-local-test"}
-    argv = [*SEIDR, "bench", "run", SAMPLE, "--model", "openai/scripted", "--api-base", server.api_base,
+    argv = [*SEIDR, "bench", "run", dataset, "--model", "openai/scripted", "--api-base", server.api_base,
             "--out", str(out), "--no-enumerate", *flags]
     done = subprocess.run(argv, cwd=workspace, capture_output=True, text=True, timeout=170, env=env)
     if check:
@@ -204,3 +204,18 @@ def test_wandb_asked_for_but_not_installed_is_one_line(workspace):
                           cwd=workspace, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "pip install 'seidr[wandb]'" in done.stderr
+
+
+def test_contest_problems_run_as_whole_programs_on_standard_input(scripted_server, workspace):
+    scripted_server.replies = [["```python\ndef main():\n    a, b = map(int, input().split())\n    print(a + b)\n```"]]
+    out = workspace / "contests"
+    bench(workspace, scripted_server, out, "--strategy", "best-of-n",
+          dataset=str(Path(SAMPLE).parent / "contests_sample.jsonl"))
+    by_task = {r["task_id"]: r for r in records(out)}
+    two = by_task["sum-of-two"]
+    assert (two["visible_passed"], two["hidden_passed"]) == (True, True)
+    assert two["programs"][0]["hidden"] == {"passed": True, "score": 1.0, "passed_count": 3, "total": 3}
+    shout = by_task["shout-line"]  # the same program reads "hello" as two numbers and fails
+    assert not shout["visible_passed"] and "ValueError" in shout["programs"][0]["visible"]["first_failure"]
+    sent = json.dumps([r["messages"] for r in scripted_server.requests])
+    assert "1000001" not in sent and "MIXED CASE" not in sent  # hidden pairs stay hidden
