@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from seidr.synth.enumerative.spec import Spec
 
-# Templates: {0}, {1}, {2} are children; "a" marks a child that must be an atom (parenthesised if compound).
+# Templates: {0}, {1}, {2} are children; "a" marks a child that gets parentheses when it binds more loosely
+# than the template needs (``_needs_parens``).
 # A last number in an entry is the template's own size where it reads as two steps (default 1).
 UNARY = [
     ("len({0})", (list, str, tuple, dict)), ("sum({0})", (list,)), ("min({0})", (list, str)),
@@ -41,7 +42,7 @@ _ATOM_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 @dataclass(frozen=True)
 class Expr:
     source: str
-    atom: bool
+    prec: int  # how tightly it binds, as Python's operator precedence (higher binds tighter)
     size: int
     values: tuple
     kind: type
@@ -118,12 +119,50 @@ def _kind(values: tuple):
     return kind
 
 
+# Python's precedence, loosest first: conditional, or, and, not, comparisons, + -, * / // %, unary -, **.
+ATOM = 16
+_BINARY_PREC = {" or ": 2, " and ": 3, " == ": 5, " != ": 5, " < ": 5, " <= ": 5, " > ": 5, " >= ": 5,
+                " in ": 5, " + ": 10, " - ": 10, " * ": 11, " // ": 11, " % ": 11, " / ": 11, " ** ": 14}
+
+
+def precedence(template: str) -> int:
+    """How tightly the expression a template makes binds."""
+    if " if " in template:
+        return 1
+    if template.startswith("not "):
+        return 4
+    if template.startswith("-{"):
+        return 12
+    for op, prec in _BINARY_PREC.items():
+        if template.startswith("{") and op in template and template.count("{") <= 2:
+            return prec
+    return ATOM
+
+
+def _needs_parens(template: str, index: int, kid: Expr) -> bool:
+    prec = precedence(template)
+    if prec == ATOM:  # a call's receiver, a subscripted value: only an atom goes bare
+        return kid.prec < ATOM
+    if prec in (1, 4, 12):  # conditional branches, `not x`, `-x`
+        return kid.prec <= prec if prec == 1 else kid.prec < prec
+    if prec == 5:  # comparisons chain: `a < b == c` means something else
+        return kid.prec <= prec
+    left = template.startswith("{%da}" % index)
+    if prec == 14:  # ** groups to the right
+        return kid.prec <= prec if left else kid.prec < prec
+    return kid.prec < prec if left else kid.prec <= prec
+
+
 def _render(template: str, kids: list[Expr]) -> str:
     out = template
     for i, kid in enumerate(kids):
-        out = out.replace("{%da}" % i, kid.source if kid.atom else f"({kid.source})")
+        out = out.replace("{%da}" % i, f"({kid.source})" if _needs_parens(template, i, kid) else kid.source)
         out = out.replace("{%d}" % i, kid.source)
     return out
+
+
+def _leaf_precedence(source: str) -> int:
+    return 12 if source.startswith("-") else ATOM
 
 
 def _apply(bank: Bank, template: str, kids: list[Expr], size: int, goal, consts: int = 0,
@@ -150,9 +189,8 @@ def _apply(bank: Bank, template: str, kids: list[Expr], size: int, goal, consts:
     kind = _kind(values)
     if kind is None:
         return None
-    # Calls, names, subscripts and literals bind tighter than any operator; everything else gets parens.
-    atom = (" " not in source or source[0] in "'\"") and not source.startswith("-")
-    expr = Expr(source, atom, size, values, kind, consts, names)
+    prec = precedence(template) if kids else _leaf_precedence(source)
+    expr = Expr(source, prec, size, values, kind, consts, names)
     if goal is not None and goal(expr):
         bank.hit(expr)
     return bank.add(expr)
@@ -173,6 +211,13 @@ _BUILTINS = {n: __builtins__[n] if isinstance(__builtins__, dict) else getattr(_
 
 def _fits(kind, kinds) -> bool:
     return kinds is None or kind in kinds
+
+
+_SYMMETRIC = {"{0a} == {1a}", "{0a} != {1a}", "{0a} and {1a}", "{0a} or {1a}", "max({0}, {1})", "min({0}, {1})"}
+
+
+def _symmetric(template: str, a: Expr) -> bool:
+    return template in _SYMMETRIC or template in ("{0a} + {1a}", "{0a} * {1a}") and a.kind in NUM
 
 
 def _entry(item: tuple, arity: int) -> tuple:
@@ -196,6 +241,8 @@ def grow(bank: Bank, size: int, goal=None) -> None:
                         continue
                     if isinstance(other, type) and b.kind is not other:
                         continue
+                    if not a.names and b.names and _symmetric(template, a):
+                        continue  # `n % 2 == 0`, not `0 == n % 2`: the constant goes on the right
                     _apply(bank, template, [a, b], size, goal)
     for template, kinds in TERNARY:
         for sa in range(1, size - 2):
@@ -222,32 +269,53 @@ def _seed(bank: Bank, names, constants, goal) -> None:
 COMPREHENSION_WRAPS = ("{0}", "sum({0})", "len({0})", "any({0})", "all({0})", "''.join({0})", "max({0})", "min({0})")
 
 
-def _comprehensions(bank: Bank, spec: Spec, inner_size: int) -> dict[int, list[tuple]]:
-    """``[e(v) for v in xs if p(v)]`` and ``sum``/``len``/``any``/``all``/... of it, for list and str
-    parameters, as (source, consts, names) by size, to be tried when the search reaches that size."""
-    pending: dict[int, list[tuple]] = {}
-    for name in spec.params:
-        groups = [env[name] for env in bank.envs]
-        if not all(isinstance(g, (list, str)) for g in groups) or not any(groups):
-            continue
-        element_envs = [dict(env, v=v) for env, g in zip(bank.envs, groups) for v in g]
-        inner = Bank(element_envs, bank.deadline, None)
-        _seed(inner, ["v"] + [p for p in spec.params if p != name], spec.constants, None)
-        for size in range(2, inner_size + 1):
-            grow(inner, size)
-        bank.examined += inner.examined
-        maps = [e for s in sorted(inner.by_size) for e in inner.of(s) if "v" in e.names]
-        for pred in [None] + [e for e in maps if e.kind is bool]:
-            for body in maps:
-                cond = "" if pred is None else f" if {pred.source}"
-                size = 2 + body.size + (0 if pred is None else pred.size)
-                consts = body.consts + (0 if pred is None else pred.consts)
-                names = (body.names | (pred.names if pred else frozenset()) | {name}) - {"v"}
-                comp = f"[{body.source} for v in {name}{cond}]"
-                for wrap in COMPREHENSION_WRAPS:
-                    extra = 0 if wrap == "{0}" else 1
-                    pending.setdefault(size + extra, []).append((wrap.replace("{0}", comp), consts, names))
-    return pending
+class Comprehensions:
+    """``[e(v) for v in xs if p(v)]`` and ``sum``/``len``/``any``/``all``/... of it, for each list or str
+    parameter ``xs``: bodies ``e`` up to ``BODY`` nodes, filters ``p`` up to ``FILTER`` (``v % 2 == 0``),
+    built from the elements the examples hold, each size of them only once the search needs it; ``of(size)``
+    gives the comprehensions of one size as (source, consts, names)."""
+
+    BODY, FILTER = 3, 5
+
+    def __init__(self, bank: Bank, spec: Spec):
+        self.bank = bank
+        self.parts = []  # (parameter, bank over its elements)
+        for name in spec.params:
+            groups = [env[name] for env in bank.envs]
+            if not all(isinstance(g, (list, str)) for g in groups) or not any(groups):
+                continue
+            element_envs = [dict(env, v=v) for env, g in zip(bank.envs, groups) for v in g]
+            inner = Bank(element_envs, bank.deadline, None)
+            _seed(inner, ["v"] + [p for p in spec.params if p != name], spec.constants, None)
+            self.parts.append((name, inner))
+        self.built = 1
+
+    def _grow_to(self, size: int) -> None:
+        while self.built < min(size, self.FILTER):
+            self.built += 1
+            for _, inner in self.parts:
+                before = inner.examined
+                grow(inner, self.built)
+                self.bank.examined += inner.examined - before
+
+    def _uses_v(self, inner: Bank, size: int, bool_only: bool) -> list[Expr]:
+        return [e for e in inner.of(size) if "v" in e.names and (not bool_only or e.kind is bool)]
+
+    def of(self, size: int):
+        self._grow_to(size - 2)  # the largest part a comprehension of this size can hold
+        for name, inner in self.parts:
+            for wrap in COMPREHENSION_WRAPS:
+                room = size - 2 - (0 if wrap == "{0}" else 1)  # the brackets and `for`, and the wrapping call
+                for body_size in range(1, min(self.BODY, room) + 1):
+                    rest = room - body_size
+                    if rest > self.built:
+                        continue
+                    for pred in [None] if rest == 0 else self._uses_v(inner, rest, True):
+                        for body in self._uses_v(inner, body_size, False):
+                            cond = "" if pred is None else f" if {pred.source}"
+                            consts = body.consts + (pred.consts if pred else 0)
+                            names = (body.names | (pred.names if pred else frozenset()) | {name}) - {"v"}
+                            yield wrap.replace("{0}", f"[{body.source} for v in {name}{cond}]"), consts, names
 
 
 def search(spec: Spec, seconds: float, max_programs: int | None, max_size: int = 12):
@@ -263,9 +331,9 @@ def search(spec: Spec, seconds: float, max_programs: int | None, max_size: int =
         _seed(bank, spec.params, spec.constants, goal)
         if bank.hits:
             return bank.best_hit().source, bank.examined, "found"
-        pending = _comprehensions(bank, spec, 3)
+        comprehensions = Comprehensions(bank, spec)
         for size in range(2, max_size + 1):
-            for source, consts, names in pending.pop(size, ()):
+            for source, consts, names in comprehensions.of(size):
                 _apply(bank, source, [], size, goal, consts, names)
             grow(bank, size, goal)
             if bank.hits:
