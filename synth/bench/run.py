@@ -94,6 +94,10 @@ class BenchRun:
     sinks: list[Callable[[dict, Totals], object]] = field(default_factory=list)  # called with each new record
     totals: Totals = field(default_factory=Totals)
 
+    def __post_init__(self):
+        if os.path.isfile(self.dataset):  # the same file however it was named, for resuming
+            self.dataset = os.path.abspath(self.dataset)
+
     @property
     def model(self) -> str:
         return self.settings.model or NO_MODEL
@@ -159,20 +163,16 @@ class BenchRun:
 
     # -- attempts -------------------------------------------------------------------------------------------
     async def attempt(self, problem: Problem, sample: int, runner) -> dict:
-        from seidr.synth.develop import develop_problem
+        from seidr.synth.develop import ConfigError, develop_problem
 
         counter = CallCounter()
         started = time.monotonic()
         error = None
         try:
             ranking = await develop_problem(problem, self.settings, Events([counter]), runner=runner)
-        except asyncio.CancelledError:
-            raise
+        except ConfigError as exc:
+            raise BenchError(str(exc)) from None
         except Exception as exc:  # noqa: BLE001  one problem that breaks the engine must not end the run
-            from seidr.synth.develop import ConfigError
-
-            if isinstance(exc, ConfigError):
-                raise BenchError(str(exc)) from None
             ranking, error = None, f"{type(exc).__name__}: {exc}"
         seconds = time.monotonic() - started
         candidates = ranking.candidates if ranking else []

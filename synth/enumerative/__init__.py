@@ -16,6 +16,7 @@ The search runs in a worker process; cancelling the awaiting task kills it.
 """
 from __future__ import annotations
 
+import ast
 import time
 from dataclasses import dataclass
 
@@ -39,10 +40,29 @@ class EnumerationResult:
         return self.reason.startswith("unsupported:")
 
 
-def render(spec: Spec, signature: str, expression: str) -> str:
-    """The full function as readable source: the user's signature and one return line."""
+def _imports_for(signature: str, context: str) -> list[str]:
+    """The context's import lines that bind a name the signature uses (``List`` in ``xs: List[int]``), so
+    the program stands on its own like a model's reply with its imports."""
+    try:
+        tree = ast.parse(context)
+        used = {n.id for n in ast.walk(ast.parse(signature.strip() + "\n    pass\n")) if isinstance(n, ast.Name)}
+    except (SyntaxError, ValueError):
+        return []
+    found = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound = {(a.asname or a.name).split(".")[0] for a in node.names}
+            if bound & used:
+                found.append(ast.get_source_segment(context, node))
+    return [line for line in found if line]
+
+
+def render(spec: Spec, signature: str, expression: str, context: str = "") -> str:
+    """The full function as readable source: the user's signature and one return line (after the imports
+    its annotations need)."""
     head = signature.strip() if signature.strip() else f"def {spec.name}({', '.join(spec.params)}):"
-    return f"{head}\n    return {expression}\n"
+    imports = "".join(line + "\n" for line in _imports_for(head, context)) if context else ""
+    return (imports + "\n\n" if imports else "") + f"{head}\n    return {expression}\n"
 
 
 async def _judge(problem, program: Program, runner, limits) -> Verdict:
@@ -72,7 +92,7 @@ async def enumerate_program(problem, *, seconds: float = 1.0, max_programs: int 
     source, examined, reason = await search_in_worker(spec, seconds, max_programs)
     if source is None:
         return EnumerationResult(None, examined, time.monotonic() - start, reason)
-    program = Program(render(spec, problem.signature, source), origin="enumerative")
+    program = Program(render(spec, problem.signature, source, problem.context), origin="enumerative")
     verdict = await _judge(problem, program, runner, limits)
     if not verdict.passed:
         why = verdict.error or next((f"{r.example.describe()}: {r.summary()}" for r in verdict.failures), "failed")

@@ -42,6 +42,11 @@ def _call_and_result(ex, name: str) -> tuple[ast.Call, ast.expr | None]:
     except SyntaxError as err:
         raise Unsupported(f"example `{ex.describe()}` does not parse") from err
     node, want = (body[0].value if len(body) == 1 and isinstance(body[0], ast.Expr) else None), None
+    if ex.kind == "doctest" and isinstance(node, ast.Compare) and ex.expected.strip() == "True" \
+            and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq):
+        node, want = node.left, node.comparators[0]  # `>>> f(x) == 3` then `True`
+    elif ex.kind == "doctest" and not ex.expected.strip():
+        want = ast.Constant(None)  # doctest prints nothing for None
     if ex.kind == "assert":
         test = body[0].test if len(body) == 1 and isinstance(body[0], ast.Assert) else None
         node = test
@@ -54,6 +59,12 @@ def _call_and_result(ex, name: str) -> tuple[ast.Call, ast.expr | None]:
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name):
         raise Unsupported(f"example `{ex.describe()}` is not a plain call of {name}()")
     return node, want
+
+
+def _same_text(printed: str, expected: str, options) -> bool:
+    if "NORMALIZE_WHITESPACE" in options:
+        return printed.split() == expected.split()
+    return printed == expected.strip()
 
 
 def spec_of(problem) -> Spec:
@@ -75,6 +86,9 @@ def spec_of(problem) -> Spec:
         bound = dict(zip(params, args)) | kwargs
         if set(bound) != set(params):
             raise Unsupported(f"example `{ex.describe()}` leaves a parameter out (defaults are not searched)")
+        if ex.kind == "doctest" and want_node is None and not _same_text(repr(want), ex.expected, ex.options):
+            raise Unsupported(f"example `{ex.describe()}` expects {ex.expected.strip()}, which is not how Python "
+                              f"prints that value ({repr(want)}); doctest compares the text")
         inputs.append(tuple(bound[p] for p in params))
         wants.append(repr(want))
         # Input literals are left out on purpose: they let `x == 2` fit an example instead of the rule.
