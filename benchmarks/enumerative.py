@@ -58,14 +58,25 @@ def humaneval_problems(limit: int | None) -> list[Problem]:
     return [p for p in humaneval()[:limit] if p.examples]
 
 
+async def patiently(make):
+    """The machine may be short of processes for a moment (other jobs share it): try again, then give up."""
+    for attempt in range(5):
+        try:
+            return await make()
+        except BlockingIOError:
+            await asyncio.sleep(2 * (attempt + 1))
+    return await make()
+
+
 async def search_all(problems, seconds: float, runner) -> dict:
-    return {p.name: await enumerate_program(p, seconds=seconds, runner=runner) for p in problems}
+    return {p.name: await patiently(lambda: enumerate_program(p, seconds=seconds, runner=runner))
+            for p in problems}
 
 
 async def passes_hidden(problem: Problem, code: str, runner) -> bool:
     from seidr.runners.program import Program
 
-    [verdict] = await runner.judge(hidden_view(problem), [Program(code)], hidden=True)
+    [verdict] = await patiently(lambda: runner.judge(hidden_view(problem), [Program(code)], hidden=True))
     return verdict.passed
 
 
@@ -94,7 +105,7 @@ async def sanity_line(problems, runner) -> dict:
             server.replies = [[f"```python\n{p.meta['canonical']}```"]]
             server.requests.clear()
             started = time.perf_counter()
-            ranking = await develop_problem(p, settings, runner=runner)
+            ranking = await patiently(lambda: develop_problem(p, settings, runner=runner))
             times.append(time.perf_counter() - started)
             if ranking.solved:
                 solved += 1

@@ -30,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--api-base", help="an OpenAI-compatible base URL")
     run.add_argument("--strategy", help="seidr (default), best-of-n, mbr, refine or treefinement")
     run.add_argument("--limit", type=_positive(int), metavar="N", help="the first N problems only")
-    run.add_argument("--samples", type=_positive(int), default=1, metavar="K", help="attempts per problem (pass@k)")
+    run.add_argument("--samples", type=_positive(int), default=1, metavar="K",
+                     help="attempts per problem, for pass@k (more than one turns the reply cache off)")
     run.add_argument("--jobs", type=_positive(int), default=4, help="problems searched at once (default 4)")
     run.add_argument("--calls", type=_positive(int), help="budget per attempt: model calls")
     run.add_argument("--seconds", type=_positive(float), help="budget per attempt: seconds")
