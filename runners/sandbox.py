@@ -1,12 +1,12 @@
 """The sandbox every runner uses for candidate code: isolation level, child confinement, process control.
 
 API (stable; the hardening behind it may grow): ``isolation()``, ``worker_argv()``, ``clean_env()``,
-``confine_child()``, ``kill_group()``, ``run_process()``.
+``confine_child()`` (and ``warm()`` for the workers that fork confined children), ``kill_group()``,
+``run_process()``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ctypes
 import functools
 import os
@@ -14,13 +14,14 @@ import re
 import resource
 import shutil
 import signal
-import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from seidr.runners.limits import Limits
+
+# asyncio, subprocess and tempfile are imported where they are used: the Python runner's warm workers import
+# this module to confine the children they fork, and threading (which those bring) makes every fork dearer.
 
 _SECRET = re.compile(r"(_API_KEY|_TOKEN|_SECRET|_PASSWORD|_CREDENTIALS?)$|^(API_KEY|TOKEN|SECRET)$", re.I)
 _KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "PYTHONIOENCODING", "TERM")
@@ -46,6 +47,8 @@ _UNSHARE = ("--net", "--pid", "--fork", "--kill-child", "--mount-proc")
 
 def _works(argv: Sequence[str]) -> str | None:
     """Run the wrapper once around ``true``: None when it works, else why not."""
+    import subprocess
+
     try:
         done = subprocess.run([*argv, "/bin/true"], capture_output=True, timeout=10)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -167,6 +170,13 @@ def _no_new_privs() -> None:
         libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
 
 
+def warm() -> None:
+    """Load, once in a long-lived worker, what ``confine_child`` uses, so each child it forks need not."""
+    libc = _libc()
+    if libc is not None:
+        libc.prctl  # noqa: B018 -- resolving the symbol once is the point
+
+
 def _own_processes() -> int:
     """Processes this uid already runs: RLIMIT_NPROC counts them all, not just the candidate's."""
     uid = os.getuid()
@@ -239,6 +249,9 @@ async def run_process(
     process group when it ends or runs out of ``timeout`` (default ``limits.program_seconds``).
     Under bwrap the file system is read-only except ``workdir`` and ``writable`` (default: the temp folder,
     where callers keep report files), so $HOME and the project cannot be written."""
+    import asyncio
+    import tempfile
+
     started = time.monotonic()
     folders = [p for p in (workdir, *(writable if writable is not None else [tempfile.gettempdir()])) if p]
     prefix = _prefix(isolation().level, folders)
