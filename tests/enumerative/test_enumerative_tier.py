@@ -144,7 +144,7 @@ def test_seidr_synth_with_no_model_uses_the_search_and_says_so(workspace):
 
 def test_seidr_synth_with_no_model_and_a_function_too_hard_exits_1_saying_how_to_configure(workspace):
     (workspace / "both.py").write_text(COUNTING + HARD_FILE)
-    done = subprocess.run([*SEIDR, "synth", "both.py", "--seconds", "1"], cwd=workspace, capture_output=True,
+    done = subprocess.run([*SEIDR, "synth", "both.py", "--seconds", "4"], cwd=workspace, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
