@@ -1,0 +1,290 @@
+"""What a program's process does to itself before any of its code runs, in this order: its own process group
+and cgroup, resource limits, a uid of its own, no_new_privs, Landlock, seccomp. Also the exec helper that
+does the same inside bwrap for a compiled program before it execs it.
+
+Standard library only (with ``landlock``, ``seccomp``, ``cgroups``), so the helper starts in a few ms:
+    python -S -E -s -B -c BOOT <runners folder> <config json> -- program args...
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import stat
+import sys
+
+from seidr.runners import cgroups, landlock, seccomp
+
+PLAN_ENV = "SEIDR_SANDBOX"
+UID_BASE_ENV = "SEIDR_SANDBOX_UID_BASE"
+# Programs run as uid BASE + (pid << 8) + slot: unique while the process that owns it lives, far above the
+# uids people and distributions hand out, and below 2**31 for any pid the kernel allows (< 2**22).
+DEFAULT_UID_BASE = 1 << 30
+_PR_SET_NO_NEW_PRIVS = 38
+
+# run this with ``python -S -E -s -B -c BOOT <runners folder> ...``: it imports this module by path without
+# the rest of seidr (or site-packages), so the helper costs one bare interpreter start
+BOOT = (
+    "import sys, types\n"
+    "for name, path in (('seidr', []), ('seidr.runners', [sys.argv[1]])):\n"
+    "    sys.modules[name] = module = types.ModuleType(name); module.__path__ = path\n"
+    "from seidr.runners.confine import main\n"
+    "main(sys.argv[2:])\n"
+)
+
+
+class SandboxError(RuntimeError):
+    """A layer the sandbox said it applies could not be applied: the program must not run weaker."""
+
+
+class Plan:
+    """Which layers a program's process applies to itself; decided once by the probe (``isolation()``) and
+    handed to workers in their environment so every child applies exactly those. (A plain class: the exec
+    helper must not pay for importing dataclasses or json.)"""
+
+    FIELDS = ("uid", "uid_base", "landlock", "seccomp", "cgroups")
+
+    def __init__(self, uid: bool = False, uid_base: int = DEFAULT_UID_BASE, landlock: int = 0,
+                 seccomp: bool = False, cgroups: dict | None = None) -> None:
+        self.uid = bool(uid)
+        self.uid_base = int(uid_base)
+        self.landlock = int(landlock)  # ABI version, 0 when off
+        self.seccomp = bool(seccomp)
+        self.cgroups = dict(cgroups or {})  # controller -> folder under which programs get a cgroup
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Plan) and self.as_dict() == other.as_dict()
+
+    def __repr__(self) -> str:
+        return "Plan(" + ", ".join(f"{k}={v!r}" for k, v in self.as_dict().items()) + ")"
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps(self.as_dict(), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Plan":
+        import json
+
+        return cls(**json.loads(text))
+
+    @classmethod
+    def from_env(cls) -> "Plan | None":
+        text = os.environ.get(PLAN_ENV)
+        return cls.from_json(text) if text else None
+
+    def to_args(self) -> list[str]:
+        """For the exec helper's command line."""
+        cg = [x for c, path in sorted(self.cgroups.items()) for x in (c, path)]
+        return [str(int(self.uid)), str(self.uid_base), str(self.landlock), str(int(self.seccomp)), str(len(cg)), *cg]
+
+    @classmethod
+    def from_args(cls, args: list[str]) -> tuple["Plan", list[str]]:
+        n = int(args[4])
+        cg = args[5:5 + n]
+        plan = cls(args[0] == "1", int(args[1]), int(args[2]), args[3] == "1", dict(zip(cg[::2], cg[1::2])))
+        return plan, args[5 + n:]
+
+
+def uid_base() -> int:
+    try:
+        return int(os.environ.get(UID_BASE_ENV, DEFAULT_UID_BASE))
+    except ValueError:
+        return DEFAULT_UID_BASE
+
+
+def program_uid(pid: int, slot: int = 0, base: int | None = None) -> int:
+    return (uid_base() if base is None else base) + (pid << 8) + slot
+
+
+_LIBC = None
+
+
+def libc():
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = ctypes.CDLL(None, use_errno=True)
+    return _LIBC
+
+
+def _set_limit(which: int, value: int) -> None:
+    try:
+        _, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(which, (value, value))
+    except (ValueError, OSError):
+        pass
+
+
+def set_limits(limits, processes: int | None) -> None:
+    """CPU, address space, file size, core, open files; and processes when ``processes`` is given (it only
+    binds a uid other than root)."""
+    _set_limit(resource.RLIMIT_CPU, max(1, int(limits.program_seconds + 1)))
+    _set_limit(resource.RLIMIT_AS, limits.memory_mb * 1024 * 1024)
+    _set_limit(resource.RLIMIT_FSIZE, limits.file_size_mb * 1024 * 1024)
+    _set_limit(resource.RLIMIT_CORE, 0)
+    _set_limit(resource.RLIMIT_NOFILE, limits.open_files)
+    if processes is not None:
+        _set_limit(resource.RLIMIT_NPROC, max(1, processes))
+
+
+def own_processes() -> int:
+    """Processes this uid already runs: RLIMIT_NPROC counts them all, not just the program's."""
+    uid = os.getuid()
+    count = 0
+    try:
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    count += entry.stat().st_uid == uid
+                except OSError:
+                    pass
+    except OSError:
+        return 4096
+    return count
+
+
+def _handable(path: str) -> bool:
+    """A folder the program's uid may be given: not a shared sticky folder like /tmp."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and not st.st_mode & stat.S_ISVTX
+
+
+def drop_uid(uid: int, owned: list[str]) -> None:
+    """Hand the program's folders to ``uid`` and become it, with no groups; capabilities go with root."""
+    for path in owned:
+        if _handable(path):
+            os.chown(path, uid, uid)
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+
+
+def no_new_privs() -> None:
+    if libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise SandboxError("prctl(PR_SET_NO_NEW_PRIVS) failed: " + os.strerror(ctypes.get_errno()))
+
+
+def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, writable=(),
+            cgroup: bool = True, rlimits: bool = True) -> None:
+    """Apply every layer of ``plan`` to this process, or raise SandboxError naming the one that failed.
+    ``cgroup``/``rlimits`` False when the caller already did those (the exec helper's parent did)."""
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass  # already a group leader
+    if cgroup and plan.cgroups:
+        try:
+            cgroups.enter(plan.cgroups, str(os.getpid()), limits.processes, limits.memory_mb * 1024 * 1024)
+        except OSError as exc:
+            raise SandboxError(f"cgroup: {exc}") from None
+    folders = [p for p in (workdir, *writable) if p]
+    if rlimits:
+        root = os.geteuid() == 0
+        nproc = limits.processes if plan.uid else None if root else limits.processes + own_processes()
+        set_limits(limits, nproc)
+    # Opened while still root: the folders' paths may pass through folders only root can enter (a pytest
+    # tmp_path), and once the folder belongs to the program root itself cannot enter it (no DAC override).
+    here = os.open(workdir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC) if workdir else None
+    rules = None
+    try:
+        if plan.landlock:
+            try:
+                rules = landlock.ruleset(folders, plan.landlock)
+            except OSError as exc:
+                raise SandboxError(f"landlock: {exc}") from None
+        if plan.uid:
+            try:
+                drop_uid(program_uid(os.getpid(), base=plan.uid_base) if uid is None else uid, folders)
+            except OSError as exc:
+                raise SandboxError(f"uid drop: {exc}") from None
+        no_new_privs()
+        if here is not None:
+            os.fchdir(here)
+    finally:
+        if here is not None:
+            os.close(here)
+    if rules is not None:
+        try:
+            landlock.enforce(rules)
+        except OSError as exc:
+            raise SandboxError(f"landlock: {exc}") from None
+    if plan.seccomp:
+        try:
+            seccomp.install()
+        except OSError as exc:
+            raise SandboxError(f"seccomp: {exc}") from None
+
+
+LIMIT_FIELDS = ("program_seconds", "memory_mb", "file_size_mb", "processes", "open_files")
+
+
+def helper_args(plan: Plan, limits, workdir: str | None, writable: list[str], uid: int) -> list[str]:
+    """The exec helper's arguments before ``--``: plain strings, parsed without json."""
+    return [*plan.to_args(), *(str(getattr(limits, f)) for f in LIMIT_FIELDS), workdir or "", str(uid),
+            str(len(writable)), *writable]
+
+
+class _Limits:
+    def __init__(self, values: list[str]) -> None:
+        for name, value in zip(LIMIT_FIELDS, values):
+            setattr(self, name, float(value) if name == "program_seconds" else int(value))
+
+
+def main(args: list[str]) -> None:
+    """The exec helper: ``helper_args(...) -- program args...``; or ``probe paths...``."""
+    if args[:1] == ["probe"]:
+        import json
+
+        from seidr.runners.probe import probe
+
+        print(json.dumps(probe(args[1:])), flush=True)
+        return
+    plan, rest = Plan.from_args(args)
+    n = len(LIMIT_FIELDS)
+    limits, workdir, uid = _Limits(rest[:n]), rest[n] or None, int(rest[n + 1])
+    count = int(rest[n + 2])
+    writable, program = rest[n + 3:n + 3 + count], rest[n + 3 + count + 1:]
+    # opened while root too, for a binary in a folder the program's uid cannot enter (run by descriptor)
+    path = _which(program[0])
+    try:
+        binary = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        binary = None
+    try:
+        confine(limits, workdir, plan, uid=uid, writable=writable, cgroup=False, rlimits=False)
+    except (SandboxError, OSError) as exc:
+        sys.stderr.write(f"seidr sandbox: {exc}\n")
+        os._exit(125)
+    try:
+        os.execv(path, program)
+    except PermissionError:
+        if binary is None:
+            raise
+        try:
+            os.execve(binary, program, os.environ)
+        except OSError as exc:
+            sys.stderr.write(f"seidr sandbox: cannot run {program[0]}: {exc.strerror}\n")
+            os._exit(126)
+    except OSError as exc:
+        sys.stderr.write(f"seidr sandbox: cannot run {program[0]}: {exc.strerror}\n")
+        os._exit(127)
+
+
+def _which(name: str) -> str:
+    if "/" in name:
+        return name
+    for folder in os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep):
+        path = os.path.join(folder, name)
+        if os.access(path, os.X_OK) and not os.path.isdir(path):
+            return path
+    return name
