@@ -21,7 +21,7 @@ UID_BASE_ENV = "SEIDR_SANDBOX_UID_BASE"
 # Programs run as uid BASE + (pid << 8) + slot: unique while the process that owns it lives, far above the
 # uids people and distributions hand out, and below 2**31 for any pid the kernel allows (< 2**22).
 DEFAULT_UID_BASE = 1 << 30
-_PR_SET_NO_NEW_PRIVS = 38
+_PR_SET_PDEATHSIG, _PR_GET_PDEATHSIG, _PR_SET_DUMPABLE, _PR_SET_NO_NEW_PRIVS = 1, 2, 4, 38
 
 # run this with ``python -S -E -s -B -c BOOT <runners folder> ...``: it imports this module by path without
 # the rest of seidr (or site-packages), so the helper costs one bare interpreter start
@@ -160,13 +160,20 @@ def _handable(path: str) -> bool:
 
 
 def drop_uid(uid: int, owned: list[str]) -> None:
-    """Hand the program's folders to ``uid`` and become it, with no groups; capabilities go with root."""
+    """Hand the program's folders to ``uid`` and become it, with no groups; capabilities go with root.
+    The kernel clears the parent-death signal and the dumpable flag on the switch: both are put back, so
+    the program still dies with its worker and reads its own /proc/self like any process."""
     for path in owned:
         if _handable(path):
             os.chown(path, uid, uid)
+    death = ctypes.c_int(0)
+    libc().prctl(_PR_GET_PDEATHSIG, ctypes.byref(death), 0, 0, 0)
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
+    if death.value:
+        libc().prctl(_PR_SET_PDEATHSIG, death.value, 0, 0, 0)
+    libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
 
 
 def no_new_privs() -> None:

@@ -31,25 +31,28 @@ def _refused(action, expected: tuple[int, ...] = (errno.EACCES, errno.EPERM)) ->
 
 
 def _unreadable(paths: list[str]) -> str | None:
+    """The first of ``paths`` (which exist) this process cannot read."""
     for path in paths:
         try:
-            if os.path.isdir(path):
-                os.listdir(path)
-            elif os.path.exists(path):
+            os.listdir(path)
+        except NotADirectoryError:
+            try:
                 with open(path, "rb"):
                     pass
+            except OSError:
+                return path
         except OSError:
             return path
     return None
 
 
-def _try(layers: list, name: str, check) -> bool:
-    """Run one layer's ``check`` (returns why it is off, or None when on); record it."""
+def _try(layers: list, name: str, check, what: str) -> bool:
+    """Run one layer's ``check`` (returns why it is off, or None when on); record it with ``what`` it does."""
     try:
         why = check()
     except OSError as exc:
         why = f"{exc.strerror or exc}"
-    layers.append([name, why is None, why or ""])
+    layers.append([name, why is None, why or what])
     return why is None
 
 
@@ -70,7 +73,8 @@ def probe(args: list[str]) -> dict:
                 return "joined no cgroup"
         return None
 
-    have_cgroups = _try(layers, "cgroups", cgroup)
+    have_cgroups = _try(layers, "cgroups", cgroup, "a pids and memory cgroup per program: the kernel bounds its "
+                        "processes and memory, and killing it reaches every daemon it started")
     set_limits(_Limits, None)
 
     def uid():
@@ -95,13 +99,14 @@ def probe(args: list[str]) -> dict:
         os.waitpid(child, 0)
         return "RLIMIT_NPROC did not stop a fork"
 
-    have_uid = _try(layers, "uid drop", uid)
+    have_uid = _try(layers, "uid drop", uid, f"each program its own uid ({uid_base()} + pid << 8): RLIMIT_NPROC "
+                    "counts only its processes, it owns only its folder, it cannot signal or read other processes")
 
     def nnp():
         no_new_privs()
         return None if libc().prctl(_PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 else "prctl had no effect"
 
-    _try(layers, "no_new_privs", nnp)
+    _try(layers, "no_new_privs", nnp, "no setuid binary or file capability can raise a program's privileges")
     version, ll_why = landlock.abi()
 
     def landlocked():
@@ -116,11 +121,9 @@ def probe(args: list[str]) -> dict:
             return "a TCP connect went through"
         return None
 
-    have_landlock = _try(layers, "landlock", landlocked)
-    if have_landlock:
-        layers[-1][2] = f"ABI {version}: " + ", ".join(
-            ["writes only to its own folder"] + (["no TCP"] if version >= 4 else [])
-            + (["signals and abstract sockets only within its own processes"] if version >= 6 else []))
+    have_landlock = _try(layers, "landlock", landlocked, f"ABI {version}: " + ", ".join(
+        ["writes only to its own folder"] + (["no TCP"] if version >= 4 else [])
+        + (["signals and abstract sockets only within its own processes"] if version >= 6 else [])))
     ok, sc_why = seccomp.supported()
 
     def filtered():
@@ -132,7 +135,8 @@ def probe(args: list[str]) -> dict:
         socket.socketpair()[0].close()
         return None
 
-    have_seccomp = _try(layers, "seccomp", filtered)
+    have_seccomp = _try(layers, "seccomp", filtered, "no sockets but AF_UNIX, no ptrace, mount, namespaces, "
+                        "io_uring, BPF, keyrings or kernel modules")
     plan = Plan(uid=have_uid, uid_base=uid_base(), landlock=version if have_landlock else 0,
                 seccomp=have_seccomp, cgroups=where if have_cgroups else {})
     return {"layers": layers, "plan": plan.to_json(), "workdir": workdir, "outside": outside, "pid": os.getpid()}

@@ -7,8 +7,9 @@ API (stable): ``isolation()``, ``worker_argv()``, ``clean_env()``, ``confine_chi
 Layers, outermost first; ``isolation()`` tries each for real once and says which hold and why not, and a
 layer that cannot be applied is reported, never silently dropped:
 
-- **wrapper**: bwrap (no network, IPC or UTS namespace shared; capabilities dropped but the four a worker
-  needs to confine its children: setuid, setgid, chown, kill) > ``unshare --net`` > none.
+- **wrapper**: bwrap (no network, IPC or UTS namespace shared; capabilities dropped but those a worker needs
+  to confine its children, kill them and remove what they leave: setuid, setgid, chown, kill, dac_override,
+  fowner; a program loses them all with its uid) > ``unshare --net`` > none.
 - **file system view** (bwrap): the root read-only; a tmpfs over /root, /home and $HOME that re-binds,
   read-only, only the Python installation, the entries of ``sys.path`` (site-packages, the venv), seidr itself
   and the folders a caller names (the project); /tmp writable. Secrets in the home (``~/.ssh``, tokens) are
@@ -70,7 +71,8 @@ class Isolation:
 # wrapper kills every process they started). Run as root, bwrap would keep every capability unless told.
 _BWRAP_NS = ("--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent")
 _BWRAP_DEV = ("--dev", "/dev", "--proc", "/proc")
-_WORKER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL")  # to confine and kill its children
+# to confine its children, kill them, and remove the files they leave in folders that are theirs
+_WORKER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
 _HELPER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN")
 _UNSHARE_RUN = ("--net", "--pid", "--fork", "--kill-child", "--mount-proc")
 
@@ -175,7 +177,8 @@ def isolation() -> Isolation:
             else [shutil.which(name), *_UNSHARE_RUN]
         why = _works(probe_argv)
         what = ("no network; home hidden but Python and the project; read-only but /tmp; compiled programs in "
-                "their own pid space" if name == "bwrap" else "no network; compiled programs in their own pid space")
+                "their own pid space" if name == "bwrap" else "no network; compiled programs in their own pid space"
+                if level == "none" else "works; used only where bwrap is missing")
         layers.append((name, why is None, what if why is None else f"does not run here: {why.splitlines()[0]}"))
         if why is None and level == "none":
             level = name

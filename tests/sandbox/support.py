@@ -1,0 +1,147 @@
+"""What the sandbox and hostile tests share: a loopback server that counts what reaches it, a warm worker
+started through ``worker_argv``, folders no program may touch, and a search for processes that survived."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+
+from seidr.runners.confine import program_uid, uid_base
+from seidr.runners.sandbox import clean_env, worker_argv
+
+WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
+
+
+class Listener:
+    """A loopback TCP and UDP server on one port that counts whatever reaches it."""
+
+    def __init__(self) -> None:
+        self.tcp = socket.socket()
+        self.tcp.bind(("127.0.0.1", 0))
+        self.tcp.listen()
+        self.tcp.settimeout(0.1)
+        self.port = self.tcp.getsockname()[1]
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", self.port))
+        self.udp.settimeout(0.1)
+        self.hits = 0
+        self.stopped = False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        while not self.stopped:
+            for sock, take in ((self.tcp, lambda s: s.accept()[0].close()), (self.udp, lambda s: s.recv(64))):
+                try:
+                    take(sock)
+                    self.hits += 1
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self.stopped = True
+        self.thread.join()
+        self.tcp.close()
+        self.udp.close()
+
+
+class Worker:
+    """A warm worker as a runner starts one: ``worker_argv`` around ``worker.py``, this process's own
+    environment (secrets included, as a server's would be)."""
+
+    def __init__(self, readable=()) -> None:
+        self.proc = subprocess.Popen(worker_argv([sys.executable, WORKER], readable), stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        self.pid = self._answer()["ready"]
+
+    def _answer(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the worker died (status {self.proc.wait(10)})")
+        return json.loads(line)
+
+    def run(self, code: str, seconds: float = 30.0, **limits) -> dict:
+        """Run ``code`` in a confined child; seconds is generous by default so a loaded machine cannot turn a
+        quick program into a timeout."""
+        self.proc.stdin.write(json.dumps({"code": code, "seconds": seconds, "limits": limits}) + "\n")
+        self.proc.stdin.flush()
+        return self._answer()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _processes() -> list[tuple[int, int, bytes]]:
+    """(pid, uid, command line) of every living process: a zombie is dead, only not yet reaped by init."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/status") as fh:
+                    fields = dict(line.split(":", 1) for line in fh if ":" in line)
+                if fields["State"].split()[0] in ("Z", "X"):
+                    continue
+                with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                    found.append((int(entry), int(fields["Uid"].split()[0]), fh.read()))
+            except (OSError, KeyError, ValueError):
+                pass
+    return found
+
+
+def survivors(marker: str = "", *, program_pids=(), judge_pid: int | None = None) -> list[int]:
+    """Processes still alive that belong to a program: with ``marker`` in their command line, or running as
+    the uid of a worker's child in ``program_pids``, or as a uid ``run_process`` hands out from ``judge_pid``."""
+    uids = {program_uid(pid) for pid in program_pids}
+    low = program_uid(judge_pid) if judge_pid else None
+    return [pid for pid, uid, cmdline in _processes()
+            if pid != os.getpid() and ((marker and marker.encode() in cmdline) or uid in uids
+                                       or (low is not None and low <= uid < low + 256))]
+
+
+def sandbox_uid(uid: int) -> bool:
+    return uid >= uid_base()
+
+
+def canary_folder() -> str:
+    """A folder in $HOME holding one world-readable file, ``keep``: readable by any uid were the home not
+    hidden, so only the sandbox's view keeps a program from reading or changing it."""
+    folder = tempfile.mkdtemp(prefix="seidr-canary-", dir=os.path.expanduser("~"))
+    os.chmod(folder, 0o755)
+    with open(os.path.join(folder, "keep"), "w") as fh:
+        fh.write("canary secret")
+    os.chmod(os.path.join(folder, "keep"), 0o644)
+    return folder
+
+
+def canary_intact(folder: str) -> bool:
+    keep = os.path.join(folder, "keep")
+    return (sorted(os.listdir(folder)) == ["keep"] and os.stat(keep).st_mode & 0o777 == 0o644
+            and open(keep).read() == "canary secret")
+
+
+def remove(folder: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def scratch() -> str:
+    """A program folder directly in the temp folder, whose path a program's uid can walk (pytest's tmp_path
+    lies below a folder only root may enter)."""
+    return tempfile.mkdtemp(prefix="seidr-test-")
+
+
+__all__ = ["Listener", "Worker", "canary_folder", "canary_intact", "clean_env", "remove", "sandbox_uid", "scratch",
+           "survivors"]
