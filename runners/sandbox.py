@@ -303,14 +303,30 @@ def kill_group(pid: int, *, by_uid: bool = True) -> None:
         _kill_uid(program_uid(pid, base=p.uid_base))
 
 
-def _kill_uid(uid: int) -> None:
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
+def _kill_uid(uid: int, wait: float = 2.0) -> None:
+    """SIGKILL every living process of ``uid`` until none is left (one may fork while the scan runs)."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = [int(entry.name) for entry in os.scandir("/proc") if entry.name.isdigit() and _runs_as(entry.name, uid)]
+        if not found or time.monotonic() > deadline:
+            return
+        for pid in found:
             try:
-                if entry.stat().st_uid == uid:
-                    os.kill(int(entry.name), signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+        time.sleep(0.001)
+
+
+def _runs_as(pid: str, uid: int) -> bool:
+    """Whether process ``pid`` is alive (not a zombie) with real uid ``uid``; its /proc folder's owner would
+    say root for a process that is not dumpable."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            fields = dict(line.split(b":", 1) for line in fh.read().splitlines() if b":" in line)
+        return int(fields[b"Uid"].split()[0]) == uid and fields[b"State"].split()[0] not in (b"Z", b"X")
+    except (OSError, KeyError, ValueError, IndexError):
+        return False
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import socket
 import subprocess
@@ -13,9 +14,19 @@ import tempfile
 import threading
 
 from seidr.runners.confine import program_uid, uid_base
-from seidr.runners.sandbox import clean_env, worker_argv
+from seidr.runners.sandbox import clean_env, isolation, worker_argv
 
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
+
+
+def confined() -> bool:
+    """Whether programs here get bwrap's view, their own uid, Landlock and seccomp (cgroups have a fallback:
+    killing by uid)."""
+    plan = isolation().plan
+    return isolation().level == "bwrap" and plan.uid and bool(plan.landlock) and plan.seccomp
+
+
+CONFINED_REASON = f"needs bwrap, a uid drop, Landlock and seccomp: {isolation().detail}"
 
 
 class Listener:
@@ -25,21 +36,36 @@ class Listener:
         self.tcp = socket.socket()
         self.tcp.bind(("127.0.0.1", 0))
         self.tcp.listen()
-        self.tcp.settimeout(0.1)
         self.port = self.tcp.getsockname()[1]
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.udp.bind(("127.0.0.1", self.port))
-        self.udp.settimeout(0.1)
+        self.sockets = [(self.tcp, self._accept), (self.udp, self._receive)]
+        try:
+            tcp6 = socket.socket(socket.AF_INET6)
+            tcp6.bind(("::1", self.port))
+            tcp6.listen()
+            self.sockets.append((tcp6, self._accept))
+        except OSError:
+            pass  # no IPv6 loopback here
         self.hits = 0
         self.stopped = False
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
 
+    @staticmethod
+    def _accept(sock: socket.socket) -> None:
+        sock.accept()[0].close()
+
+    @staticmethod
+    def _receive(sock: socket.socket) -> None:
+        sock.recv(64)
+
     def serve(self) -> None:
+        ready = [sock for sock, _ in self.sockets]
         while not self.stopped:
-            for sock, take in ((self.tcp, lambda s: s.accept()[0].close()), (self.udp, lambda s: s.recv(64))):
+            for sock in select.select(ready, [], [], 0.1)[0]:
                 try:
-                    take(sock)
+                    dict(self.sockets)[sock](sock)
                     self.hits += 1
                 except OSError:
                     pass
@@ -47,17 +73,19 @@ class Listener:
     def close(self) -> None:
         self.stopped = True
         self.thread.join()
-        self.tcp.close()
-        self.udp.close()
+        for sock, _ in self.sockets:
+            sock.close()
 
 
 class Worker:
     """A warm worker as a runner starts one: ``worker_argv`` around ``worker.py``, this process's own
     environment (secrets included, as a server's would be)."""
 
-    def __init__(self, readable=()) -> None:
-        self.proc = subprocess.Popen(worker_argv([sys.executable, WORKER], readable), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+    def __init__(self, readable=(), plan=None) -> None:
+        argv = worker_argv([sys.executable, WORKER], readable)
+        if plan is not None:  # a weaker plan than this machine's, to test a fallback
+            argv[argv.index("SEIDR_SANDBOX") + 1] = plan.to_json()
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.pid = self._answer()["ready"]
 
     def _answer(self) -> dict:
@@ -143,5 +171,5 @@ def scratch() -> str:
     return tempfile.mkdtemp(prefix="seidr-test-")
 
 
-__all__ = ["Listener", "Worker", "canary_folder", "canary_intact", "clean_env", "remove", "sandbox_uid", "scratch",
+__all__ = ["CONFINED_REASON", "Listener", "Worker", "canary_folder", "confined", "canary_intact", "clean_env", "remove", "sandbox_uid", "scratch",
            "survivors"]

@@ -11,11 +11,11 @@ import uuid
 
 import pytest
 
+from seidr.runners.confine import Plan
 from seidr.runners.sandbox import isolation
-from tests.sandbox.support import Listener, Worker, canary_folder, canary_intact, remove, sandbox_uid, survivors
+from tests.sandbox.support import CONFINED_REASON, confined, Listener, Worker, canary_folder, canary_intact, remove, sandbox_uid, survivors
 
-pytestmark = pytest.mark.skipif(not isolation().complete or isolation().level != "bwrap",
-                                reason=f"needs every sandbox layer: {isolation().detail}")
+pytestmark = pytest.mark.skipif(not confined(), reason=CONFINED_REASON)
 SECRET = "sk-worker-test-secret"
 
 
@@ -57,7 +57,7 @@ def test_a_program_runs_as_its_own_uid_in_its_own_cgroup_and_folder(worker):
     identity, cgroups, files = answer["output"].splitlines()
     uid, groups = identity.split(" ", 1)
     assert sandbox_uid(int(uid)) and groups == "[]", answer
-    assert int(cgroups) == 2  # pids and memory
+    assert int(cgroups) == (2 if isolation().plan.cgroups else 0)  # pids and memory
     assert files == "['mine'] True"
     second = worker.run("import os; print(os.getuid())")
     assert sandbox_uid(int(second["output"])) and second["output"].strip() != uid  # each program its own uid
@@ -138,15 +138,28 @@ def test_a_fork_bomb_stops_at_its_process_limit_and_leaves_nothing(worker):
     assert worker.run("print(6 * 7)")["output"] == "42\n"
 
 
+DAEMON = ("import os\n"
+          "if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+          "        os.execvp('sh', ['sh', '-c', 'sleep 300 # {marker}'])\n    os._exit(0)\n"
+          "print('parent done')\n")
+
+
 def test_a_double_forked_setsid_daemon_dies_with_its_program(worker):
     marker = f"seidr-daemon-{uuid.uuid4().hex}"
-    answer = worker.run(
-        "import os\n"
-        "if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
-        f"        os.execvp('sh', ['sh', '-c', 'sleep 300 # {marker}'])\n    os._exit(0)\n"
-        "print('parent done')\n")
+    answer = worker.run(DAEMON.replace("{marker}", marker))
     assert answer["output"] == "parent done\n"
     assert survivors(marker, program_pids=[answer["pid"]]) == []
+
+
+def test_without_cgroups_the_daemon_is_found_by_its_uid():
+    worker = Worker(plan=Plan(**{**isolation().plan.as_dict(), "cgroups": {}}))
+    try:
+        marker = f"seidr-daemon-{uuid.uuid4().hex}"
+        answer = worker.run(DAEMON.replace("{marker}", marker) + "print(open('/proc/self/cgroup').read().count('seidr'))")
+        assert answer["output"] == "parent done\n0\n"
+        assert survivors(marker, program_pids=[answer["pid"]]) == []
+    finally:
+        worker.close()
 
 
 def test_a_program_that_ignores_sigterm_is_killed_at_its_deadline(worker):
