@@ -112,6 +112,15 @@ def libc():
     return _LIBC
 
 
+def warm(plan: Plan) -> None:
+    """Look up what each child would otherwise look up again after every fork (libc, the seccomp filter)."""
+    libc()
+    if plan.landlock:
+        landlock.abi()
+    if plan.seccomp:
+        seccomp.program_bytes()
+
+
 def _set_limit(which: int, value: int) -> None:
     try:
         _, hard = resource.getrlimit(which)

@@ -32,17 +32,23 @@ class LandlockError(OSError):
     """Landlock is supported but a rule could not be applied."""
 
 
-def _libc():
-    return ctypes.CDLL(None, use_errno=True)
+_SYSCALL = None
+
+
+def _syscall():
+    """libc's syscall(), looked up once: a forked child calls it on every program."""
+    global _SYSCALL
+    if _SYSCALL is None:
+        _SYSCALL = ctypes.CDLL(None, use_errno=True).syscall
+        _SYSCALL.restype = ctypes.c_long
+    return _SYSCALL
 
 
 def abi() -> tuple[int, str]:
     """The kernel's Landlock ABI version (0 when unusable) and why it is unusable."""
     if sys.platform != "linux" or os.uname().machine not in ("x86_64", "aarch64", "riscv64"):
         return 0, f"no Landlock on {sys.platform} {os.uname().machine}"
-    libc = _libc()
-    libc.syscall.restype = ctypes.c_long
-    version = libc.syscall(_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION))
+    version = _syscall()(_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION))
     if version < 0:
         err = ctypes.get_errno()
         why = {38: "kernel built without Landlock", 95: "Landlock disabled at boot (add landlock to lsm=)"}
@@ -63,14 +69,13 @@ def ruleset(writable: list[str], version: int) -> int:
     """A ruleset (a file descriptor) that lets a process write only beneath ``writable``; with ABI 4 no TCP,
     with ABI 6 no signals or abstract sockets outside its domain. Made before the process gives up its
     uid: the folders' paths may pass through folders only root can enter."""
-    libc = _libc()
-    libc.syscall.restype = ctypes.c_long
+    syscall = _syscall()
     fs = handled_fs(version)
     net = (_NET_BIND_TCP | _NET_CONNECT_TCP) if version >= 4 else 0
     scoped = (_SCOPE_ABSTRACT_UNIX | _SCOPE_SIGNAL) if version >= 6 else 0
     attr = struct.pack("=QQQ", fs, net, scoped)[: 8 if version < 4 else 16 if version < 6 else 24]
     buf = ctypes.create_string_buffer(attr, len(attr))
-    fd = libc.syscall(_CREATE_RULESET, buf, ctypes.c_size_t(len(attr)), ctypes.c_uint32(0))
+    fd = syscall(_CREATE_RULESET, buf, ctypes.c_size_t(len(attr)), ctypes.c_uint32(0))
     if fd < 0:
         raise LandlockError(ctypes.get_errno(), "landlock_create_ruleset: " + os.strerror(ctypes.get_errno()))
     try:
@@ -82,7 +87,7 @@ def ruleset(writable: list[str], version: int) -> int:
             target = os.open(path, os.O_PATH | os.O_CLOEXEC)
             try:
                 rule = ctypes.create_string_buffer(struct.pack("=Qi", rights, target), 12)
-                if libc.syscall(_ADD_RULE, fd, ctypes.c_uint32(_RULE_PATH_BENEATH), rule, ctypes.c_uint32(0)) < 0:
+                if syscall(_ADD_RULE, fd, ctypes.c_uint32(_RULE_PATH_BENEATH), rule, ctypes.c_uint32(0)) < 0:
                     err = ctypes.get_errno()
                     raise LandlockError(err, f"landlock_add_rule {path}: {os.strerror(err)}")
             finally:
@@ -96,10 +101,8 @@ def ruleset(writable: list[str], version: int) -> int:
 def enforce(fd: int) -> None:
     """Confine this process (and what it later starts) by the ruleset ``fd``, then close it. Needs
     no_new_privs (or CAP_SYS_ADMIN)."""
-    libc = _libc()
-    libc.syscall.restype = ctypes.c_long
     try:
-        if libc.syscall(_RESTRICT_SELF, fd, ctypes.c_uint32(0)) < 0:
+        if _syscall()(_RESTRICT_SELF, fd, ctypes.c_uint32(0)) < 0:
             err = ctypes.get_errno()
             raise LandlockError(err, "landlock_restrict_self: " + os.strerror(err))
     finally:

@@ -43,8 +43,8 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from seidr.runners import cgroups
-from seidr.runners.confine import (BOOT, Plan, SandboxError, confine, helper_args, own_processes, program_uid,
-                                   set_limits)
+from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, SandboxError, confine, helper_args, own_processes, program_uid,
+                                   set_limits, warm)
 from seidr.runners.limits import Limits
 
 __all__ = ["Isolation", "ProcessResult", "SandboxError", "clean_env", "confine_child", "isolation", "kill_group",
@@ -242,7 +242,9 @@ def _needed_raw() -> list[str]:
 @functools.lru_cache(maxsize=1)
 def plan() -> Plan:
     """The layers this process's programs get: from the worker's environment, else from ``isolation()``."""
-    return Plan.from_env() or isolation().plan
+    found = Plan.from_env() or isolation().plan
+    warm(found)
+    return found
 
 
 def worker_argv(argv: Sequence[str], readable: Sequence[str] = ()) -> list[str]:
@@ -479,3 +481,7 @@ def _unwrap_status(code: int | None, wrapped: bool) -> int | None:
     if wrapped and code is not None and 128 < code <= 128 + 64:
         return 128 - code
     return code
+
+
+if PLAN_ENV in os.environ:
+    plan()  # a worker: its children find everything looked up already

@@ -91,14 +91,27 @@ def program(arch: str | None = None) -> list[tuple[int, int, int, int]]:
     return out
 
 
+_LOADED: tuple | None = None  # (prctl, sock_fprog, the filter it points to), built once per process
+
+
+def program_bytes() -> bytes:
+    return _loaded()[2].raw
+
+
+def _loaded() -> tuple:
+    global _LOADED
+    if _LOADED is None:
+        code = program()
+        raw = b"".join(struct.pack("=HBBI", *ins) for ins in code)
+        filt = ctypes.create_string_buffer(raw, len(raw))
+        prog = struct.pack("=HxxxxxxQ", len(code), ctypes.addressof(filt))
+        _LOADED = (ctypes.CDLL(None, use_errno=True).prctl, ctypes.create_string_buffer(prog, len(prog)), filt)
+    return _LOADED
+
+
 def install() -> None:
     """Load the filter into this process; it stays across fork and exec. Needs no_new_privs first."""
-    code = program()
-    raw = b"".join(struct.pack("=HBBI", *ins) for ins in code)
-    filt = ctypes.create_string_buffer(raw, len(raw))
-    prog = struct.pack("=HxxxxxxQ", len(code), ctypes.addressof(filt))
-    prog_buf = ctypes.create_string_buffer(prog, len(prog))
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, prog_buf, 0, 0) != 0:
+    prctl, prog, _ = _loaded()
+    if prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, prog, 0, 0) != 0:
         err = ctypes.get_errno()
         raise OSError(err, "seccomp filter refused: " + errno.errorcode.get(err, str(err)))
