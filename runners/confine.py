@@ -168,6 +168,19 @@ def _handable(path: str) -> bool:
     return stat.S_ISDIR(st.st_mode) and not st.st_mode & stat.S_ISVTX
 
 
+def reachable(folder: str) -> None:
+    """Let other uids pass through (not list) the folder that holds a program's folder, when it is ours:
+    a worker's scratch root made by ``mkdtemp`` (0700) would otherwise keep a program from using its own
+    folder's absolute path (``TMPDIR``, ``tempfile``)."""
+    parent = os.path.dirname(os.path.abspath(folder))
+    try:
+        st = os.stat(parent)
+        if st.st_uid == os.geteuid() and not st.st_mode & stat.S_IXOTH and not st.st_mode & stat.S_ISVTX:
+            os.chmod(parent, stat.S_IMODE(st.st_mode) | stat.S_IXOTH)
+    except OSError:
+        pass
+
+
 def drop_uid(uid: int, owned: list[str]) -> None:
     """Hand the program's folders to ``uid`` and become it, with no groups; capabilities go with root.
     The kernel clears the parent-death signal and the dumpable flag on the switch: both are put back, so
@@ -220,6 +233,8 @@ def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
                 raise SandboxError(f"landlock: {exc}") from None
         if plan.uid:
             try:
+                if workdir:
+                    reachable(workdir)
                 drop_uid(program_uid(os.getpid(), base=plan.uid_base) if uid is None else uid, folders)
             except OSError as exc:
                 raise SandboxError(f"uid drop: {exc}") from None

@@ -53,12 +53,13 @@ def test_a_program_runs_as_its_own_uid_in_its_own_cgroup_and_folder(worker):
         "print(os.getuid(), os.getgroups())\n"
         "print(open('/proc/self/cgroup').read().count('/seidr/'))\n"
         "open('mine', 'w').write('x'); print(os.listdir('.'), tempfile.gettempdir() == os.getcwd())\n"
+        "fd, path = tempfile.mkstemp(); os.write(fd, b'x'); print(os.path.dirname(path) == os.getcwd())\n"
     )
-    identity, cgroups, files = answer["output"].splitlines()
+    identity, cgroups, files, temporary = answer["output"].splitlines()
     uid, groups = identity.split(" ", 1)
     assert sandbox_uid(int(uid)) and groups == "[]", answer
     assert int(cgroups) == (2 if isolation().plan.cgroups else 0)  # pids and memory
-    assert files == "['mine'] True"
+    assert files == "['mine'] True" and temporary == "True", answer
     second = worker.run("import os; print(os.getuid())")
     assert sandbox_uid(int(second["output"])) and second["output"].strip() != uid  # each program its own uid
 

@@ -20,11 +20,12 @@ from seidr.runners.limits import Limits
 from seidr.runners.sandbox import confine_child, kill_group
 
 PR_SET_PDEATHSIG = 1
+ROOT = tempfile.mkdtemp(prefix="seidr-worker-")  # 0700, like a runner's scratch root
 
 
 def run(job: dict) -> dict:
     limits = Limits(**job.get("limits", {}))
-    workdir = tempfile.mkdtemp(prefix="seidr-worker-run-")
+    workdir = tempfile.mkdtemp(prefix="run-", dir=ROOT)
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -83,8 +84,11 @@ def run(job: dict) -> dict:
 
 def main() -> None:
     print(json.dumps({"ready": os.getpid()}), flush=True)
-    for line in sys.stdin:
-        print(json.dumps(run(json.loads(line))), flush=True)
+    try:
+        for line in sys.stdin:
+            print(json.dumps(run(json.loads(line))), flush=True)
+    finally:
+        shutil.rmtree(ROOT, ignore_errors=True)
 
 
 if __name__ == "__main__":
