@@ -28,16 +28,12 @@ layer that cannot be applied is reported, never silently dropped:
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import json
 import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
@@ -49,6 +45,9 @@ from seidr.runners.limits import Limits
 
 __all__ = ["Isolation", "ProcessResult", "SandboxError", "clean_env", "confine_child", "isolation", "kill_group",
            "run_process", "worker_argv"]
+
+# asyncio, subprocess, tempfile and json are imported where they are used: warm workers import this module to
+# confine the children they fork, and the threading those bring makes every fork dearer.
 
 _SECRET = re.compile(r"(_API_KEY|_TOKEN|_SECRET|_PASSWORD|_CREDENTIALS?)$|^(API_KEY|TOKEN|SECRET)$", re.I)
 _KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "PYTHONIOENCODING", "TERM")
@@ -79,6 +78,8 @@ _UNSHARE_RUN = ("--net", "--pid", "--fork", "--kill-child", "--mount-proc")
 
 def _works(argv: Sequence[str]) -> str | None:
     """Run the wrapper once around ``true``: None when it works, else why not."""
+    import subprocess
+
     try:
         done = subprocess.run([*argv, "/bin/true"], capture_output=True, timeout=10)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -150,6 +151,8 @@ def _view(readable: Sequence[str], writable: Sequence[str]) -> list[str]:
 
 
 def _worker_prefix(level: str, readable: Sequence[str] = (), cgroup_bases: Sequence[str] = ()) -> list[str]:
+    import tempfile
+
     if level == "bwrap":
         return [shutil.which("bwrap") or "bwrap", *_BWRAP_NS, *_caps(_WORKER_CAPS),
                 *_view(readable, [tempfile.gettempdir(), *cgroup_bases])]
@@ -221,6 +224,9 @@ def _detail(iso: Isolation) -> str:
 
 def _probe(level: str, cgroup_bases: list[str]) -> dict | None:
     """Run the probe inside the wrapper workers get; its report, or None when it could not run."""
+    import json
+    import subprocess
+
     argv = [*_worker_prefix(level, cgroup_bases=cgroup_bases), *_helper("probe", *_needed_raw())]
     try:
         done = subprocess.run(argv, capture_output=True, timeout=30, env=clean_env())
@@ -286,7 +292,8 @@ def confine_child(limits: Limits, workdir: str | None = None) -> None:
     keep = clean_env(os.environ, {"HOME": workdir, "TMPDIR": workdir} if workdir else None)
     os.environ.clear()
     os.environ.update(keep)
-    tempfile.tempdir = workdir
+    if "tempfile" in sys.modules:  # else it reads TMPDIR when first imported
+        sys.modules["tempfile"].tempdir = workdir
     sys.dont_write_bytecode = True
 
 
@@ -369,6 +376,8 @@ _SLOTS: set[int] = set()
 
 async def _slot() -> int:
     """A number 1..255 no other running program of this process holds: its uid's last byte."""
+    import asyncio
+
     while True:
         free = next((n for n in range(1, 256) if n not in _SLOTS), None)
         if free is not None:
@@ -412,6 +421,9 @@ async def run_process(
     ``argv``) and may write only ``workdir`` and ``writable`` (default: the temp folder, where callers keep
     report files); both are handed to its uid unless shared sticky folders like /tmp. ``readable``: folders
     in a home it must read (the folder of ``argv[0]`` is added)."""
+    import asyncio
+    import tempfile
+
     started = time.monotonic()
     iso = isolation()
     folders = [p for p in (workdir, *(writable if writable is not None else [tempfile.gettempdir()])) if p]
@@ -439,6 +451,8 @@ async def run_process(
 
 async def _communicate(proc, stdin: bytes | None, limits: Limits, timeout: float, started: float,
                        wrapped: bool) -> ProcessResult:
+    import asyncio
+
     out: list[bytes] = []
     err: list[bytes] = []
     cut: list[bool] = []
