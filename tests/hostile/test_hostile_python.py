@@ -7,8 +7,10 @@ knows how to print. The attacks on the verdict itself wait for the Python runner
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
+import pathlib
 import secrets
 import sys
 
@@ -87,6 +89,55 @@ async def test_a_hostile_program_as_its_own_process_fails_and_leaves_no_trace(na
         remove(folder)
 
 
+@pytest.fixture(scope="module")
+def judged_by_the_runner(scene):
+    """Every hostile program judged by ``get_runner("python")``, one after another in one event loop, with the
+    traces each left; then a correct program."""
+    from seidr.runners.program import Program
+    from seidr.runners.runner import get_runner
+    from tests.runners.problems import problem_in
+
+    folder = pathlib.Path(scratch())
+    os.chmod(folder, 0o755)
+
+    async def everything():
+        runner = get_runner("python", limits=Limits(**LIMITS))
+        found = {}
+        try:
+            for name, (_, template) in PYTHON.items():
+                canary = canary_folder()
+                source, marker = scene.program(template, canary)
+                hits = scene.listener.hits
+                problem = problem_in(_write(folder, f"{name}.py", source), "answer")
+                (verdict,) = await runner.judge(problem, [Program(source)])
+                found[name] = (verdict, scene.traces(marker, canary, hits, program_pids=()))
+                remove(canary)
+            honest = problem_in(_write(folder, "honest.py", PYTHON["wrong_answer"][1].replace("41", "42")), "answer")
+            (found["honest"],) = await runner.judge(honest, [Program(honest.code)])
+        finally:
+            await runner.close()
+        return found
+
+    try:
+        yield asyncio.run(everything())
+    finally:
+        remove(str(folder))
+
+
+def _write(folder: pathlib.Path, name: str, text: str) -> pathlib.Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
 @NEEDS_RUNNER
-def test_the_attacks_on_the_verdict_go_through_the_python_runner():
-    pytest.fail("run every program in PYTHON through get_runner('python').judge and seidr check")
+@pytest.mark.parametrize("name", sorted(PYTHON))
+def test_a_hostile_program_judged_by_the_python_runner_fails_and_leaves_no_trace(name, judged_by_the_runner):
+    verdict, traces = judged_by_the_runner[name]
+    assert not verdict.passed, verdict
+    assert traces == []
+
+
+@NEEDS_RUNNER
+def test_the_python_runner_still_passes_a_correct_program_after_the_hostile_ones(judged_by_the_runner):
+    assert judged_by_the_runner["honest"].passed, judged_by_the_runner["honest"]
