@@ -92,10 +92,12 @@ class Plan:
 
 
 def uid_base() -> int:
+    """``$SEIDR_SANDBOX_UID_BASE`` when it leaves room below 2**32 and stays clear of ordinary uids."""
     try:
-        return int(os.environ.get(UID_BASE_ENV, DEFAULT_UID_BASE))
+        base = int(os.environ.get(UID_BASE_ENV, DEFAULT_UID_BASE))
     except ValueError:
         return DEFAULT_UID_BASE
+    return base if 1 << 20 <= base <= (1 << 32) - (1 << 31) else DEFAULT_UID_BASE
 
 
 def program_uid(pid: int, slot: int = 0, base: int | None = None) -> int:
@@ -203,24 +205,31 @@ def no_new_privs() -> None:
         raise SandboxError("prctl(PR_SET_NO_NEW_PRIVS) failed: " + os.strerror(ctypes.get_errno()))
 
 
+def process_limit(limits, plan: Plan) -> int | None:
+    """RLIMIT_NPROC for a program: its own uid counts only its processes; root is exempt; any other user's
+    count includes every process that user already runs (counted here, where /proc shows them all)."""
+    if plan.uid:
+        return limits.processes
+    return None if os.geteuid() == 0 else limits.processes + own_processes()
+
+
 def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, writable=(),
-            cgroup: bool = True, rlimits: bool = True) -> None:
+            cgroup: str | None = None, processes: int | None = -1) -> None:
     """Apply every layer of ``plan`` to this process, or raise SandboxError naming the one that failed.
-    ``cgroup``/``rlimits`` False when the caller already did those (the exec helper's parent did)."""
+    ``cgroup``: the program's cgroup name (default: its pid); ``processes``: its RLIMIT_NPROC when the
+    caller counted it elsewhere (the exec helper, whose /proc shows only its own pid namespace)."""
     try:
         os.setpgid(0, 0)
     except OSError:
         pass  # already a group leader
-    if cgroup and plan.cgroups:
+    if plan.cgroups:
         try:
-            cgroups.enter(plan.cgroups, str(os.getpid()), limits.processes, limits.memory_mb * 1024 * 1024)
+            cgroups.enter(plan.cgroups, cgroup or str(os.getpid()), limits.processes,
+                          limits.memory_mb * 1024 * 1024)
         except OSError as exc:
             raise SandboxError(f"cgroup: {exc}") from None
     folders = [p for p in (workdir, *writable) if p]
-    if rlimits:
-        root = os.geteuid() == 0
-        nproc = limits.processes if plan.uid else None if root else limits.processes + own_processes()
-        set_limits(limits, nproc)
+    set_limits(limits, process_limit(limits, plan) if processes == -1 else processes)
     # Opened while still root: the folders' paths may pass through folders only root can enter (a pytest
     # tmp_path), and once the folder belongs to the program root itself cannot enter it (no DAC override).
     here = os.open(workdir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC) if workdir else None
@@ -256,13 +265,20 @@ def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
             raise SandboxError(f"seccomp: {exc}") from None
 
 
+def run_cgroup(uid: int) -> str:
+    """The cgroup of a program ``run_process`` starts: named for its uid, unique while it runs (its pid inside
+    bwrap's pid namespace is not)."""
+    return f"run-{uid}"
+
+
 LIMIT_FIELDS = ("program_seconds", "memory_mb", "file_size_mb", "processes", "open_files")
 
 
-def helper_args(plan: Plan, limits, workdir: str | None, writable: list[str], uid: int) -> list[str]:
+def helper_args(plan: Plan, limits, workdir: str | None, writable: list[str], uid: int,
+                processes: int | None) -> list[str]:
     """The exec helper's arguments before ``--``: plain strings, parsed without json."""
     return [*plan.to_args(), *(str(getattr(limits, f)) for f in LIMIT_FIELDS), workdir or "", str(uid),
-            str(len(writable)), *writable]
+            "" if processes is None else str(processes), str(len(writable)), *writable]
 
 
 class _Limits:
@@ -283,8 +299,9 @@ def main(args: list[str]) -> None:
     plan, rest = Plan.from_args(args)
     n = len(LIMIT_FIELDS)
     limits, workdir, uid = _Limits(rest[:n]), rest[n] or None, int(rest[n + 1])
-    count = int(rest[n + 2])
-    writable, program = rest[n + 3:n + 3 + count], rest[n + 3 + count + 1:]
+    processes = int(rest[n + 2]) if rest[n + 2] else None
+    count = int(rest[n + 3])
+    writable, program = rest[n + 4:n + 4 + count], rest[n + 4 + count + 1:]
     # opened while root too, for a binary in a folder the program's uid cannot enter (run by descriptor)
     path = _which(program[0])
     try:
@@ -292,7 +309,7 @@ def main(args: list[str]) -> None:
     except OSError:
         binary = None
     try:
-        confine(limits, workdir, plan, uid=uid, writable=writable, cgroup=False, rlimits=False)
+        confine(limits, workdir, plan, uid=uid, writable=writable, cgroup=run_cgroup(uid), processes=processes)
     except (SandboxError, OSError) as exc:
         sys.stderr.write(f"seidr sandbox: {exc}\n")
         os._exit(125)

@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from seidr.runners import cgroups
-from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, SandboxError, confine, helper_args, own_processes, program_uid,
-                                   set_limits, warm)
+from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, SandboxError, confine, helper_args, process_limit,
+                                   program_uid, run_cgroup, warm)
 from seidr.runners.limits import Limits
 
 __all__ = ["Isolation", "ProcessResult", "SandboxError", "clean_env", "confine_child", "isolation", "kill_group",
@@ -297,45 +297,37 @@ def confine_child(limits: Limits, workdir: str | None = None) -> None:
     sys.dont_write_bytecode = True
 
 
-def kill_group(pid: int, *, by_uid: bool = True) -> None:
+def kill_group(pid: int) -> None:
     """Kill the program led by ``pid``: its process group, the process itself if it left the group, and
     everything in its cgroup (processes that called setsid); without cgroups, every process of its uid."""
+    _kill_leader(pid)
+    p = plan()
+    if p.cgroups:
+        cgroups.kill(p.cgroups, str(pid))
+    elif p.uid:
+        _kill_uid(program_uid(pid, base=p.uid_base))
+
+
+def _kill_leader(pid: int) -> None:
     for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
         try:
             target()
         except OSError:
             pass
-    p = plan()
-    if p.cgroups:
-        cgroups.kill(p.cgroups, str(pid))
-    elif p.uid and by_uid:
-        _kill_uid(program_uid(pid, base=p.uid_base))
 
 
-def _kill_uid(uid: int, wait: float = 2.0) -> None:
-    """SIGKILL every living process of ``uid`` until none is left (one may fork while the scan runs)."""
-    deadline = time.monotonic() + wait
-    while True:
-        found = [int(entry.name) for entry in os.scandir("/proc") if entry.name.isdigit() and _runs_as(entry.name, uid)]
-        if not found or time.monotonic() > deadline:
-            return
-        for pid in found:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        time.sleep(0.001)
-
-
-def _runs_as(pid: str, uid: int) -> bool:
-    """Whether process ``pid`` is alive (not a zombie) with real uid ``uid``; its /proc folder's owner would
-    say root for a process that is not dumpable."""
-    try:
-        with open(f"/proc/{pid}/status", "rb") as fh:
-            fields = dict(line.split(b":", 1) for line in fh.read().splitlines() if b":" in line)
-        return int(fields[b"Uid"].split()[0]) == uid and fields[b"State"].split()[0] not in (b"Z", b"X")
-    except (OSError, KeyError, ValueError, IndexError):
-        return False
+def _kill_uid(uid: int) -> None:
+    """SIGKILL every process of ``uid`` at once: ``kill(-1)`` from a child that takes that uid, which the
+    kernel applies with forks held off (a scan of /proc would miss a child forked while it runs)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setresuid(uid, uid, uid)
+            if os.getuid() == uid != 0:  # never as root: kill(-1) would reach every process
+                os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 @dataclass(frozen=True)
@@ -386,19 +378,10 @@ async def _slot() -> int:
         await asyncio.sleep(0.01)
 
 
-def _before_exec(limits: Limits, p: Plan) -> None:
-    """In the forked child before the wrapper starts (as the judge's user): own group, own cgroup, limits."""
-    os.setpgid(0, 0)
-    if p.cgroups:
-        cgroups.enter(p.cgroups, str(os.getpid()), limits.processes, limits.memory_mb * 1024 * 1024)
-    root = os.geteuid() == 0
-    set_limits(limits, limits.processes if p.uid else None if root else limits.processes + own_processes())
-
-
-def _run_prefix(level: str, workdir: str | None, writable: list[str], readable: list[str]) -> list[str]:
+def _run_prefix(level: str, writable: list[str], readable: list[str], cgroup_bases: list[str]) -> list[str]:
     if level == "bwrap":
         return [shutil.which("bwrap") or "bwrap", *_BWRAP_NS, "--unshare-pid", *_caps(_HELPER_CAPS),
-                *_view(readable, writable), "--chdir", "/"]  # the helper enters workdir once it owns it
+                *_view(readable, [*writable, *cgroup_bases]), "--chdir", "/"]  # the helper enters workdir
     if level == "unshare":
         return [shutil.which("unshare") or "unshare", *_UNSHARE_RUN]
     return []
@@ -431,8 +414,12 @@ async def run_process(
     slot = await _slot()
     try:
         uid = program_uid(os.getpid(), slot, iso.plan.uid_base)
-        config = helper_args(iso.plan, limits, workdir, folders[1:] if workdir else folders, uid)
-        prefix = _run_prefix(iso.level, workdir, folders, [*readable, os.path.dirname(os.path.abspath(program))])
+        config = helper_args(iso.plan, limits, workdir, folders[1:] if workdir else folders, uid,
+                             process_limit(limits, iso.plan))
+        prefix = _run_prefix(iso.level, folders, [*readable, os.path.dirname(os.path.abspath(program))],
+                             list(iso.plan.cgroups.values()))
+        # no preexec_fn: without one the child is spawned, not forked from this (large) process; the helper
+        # takes its own process group, cgroup and limits
         proc = await asyncio.create_subprocess_exec(
             *prefix,
             *_helper(*config, "--"),
@@ -442,9 +429,14 @@ async def run_process(
             stderr=asyncio.subprocess.PIPE,
             cwd=workdir,
             env=clean_env() if env is None else dict(env),
-            preexec_fn=functools.partial(_before_exec, limits, iso.plan),
+            start_new_session=True,
         )
-        return await _communicate(proc, stdin, limits, timeout or limits.program_seconds, started, bool(prefix))
+        try:
+            return await _communicate(proc, stdin, limits, timeout or limits.program_seconds, started,
+                                      bool(prefix))
+        finally:
+            if iso.plan.cgroups:
+                cgroups.kill(iso.plan.cgroups, run_cgroup(uid))
     finally:
         _SLOTS.discard(slot)
 
@@ -477,8 +469,8 @@ async def _communicate(proc, stdin: bytes | None, limits: Limits, timeout: float
     done, _ = await asyncio.wait({task}, timeout=timeout)
     timed_out = not done
     # Killing the wrapper's group ends its pid namespace, so processes that called setsid die too; the
-    # program's cgroup catches any that got out of it.
-    kill_group(proc.pid, by_uid=False)
+    # caller then empties the program's cgroup.
+    _kill_leader(proc.pid)
     try:
         await asyncio.wait_for(task, 2)
     except asyncio.TimeoutError:
