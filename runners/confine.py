@@ -192,11 +192,14 @@ def drop_uid(uid: int, owned: list[str]) -> None:
             os.chown(path, uid, uid)
     death = ctypes.c_int(0)
     libc().prctl(_PR_GET_PDEATHSIG, ctypes.byref(death), 0, 0, 0)
+    parent = os.getppid()
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
     if death.value:
         libc().prctl(_PR_SET_PDEATHSIG, death.value, 0, 0, 0)
+        if os.getppid() != parent:  # it died in between, and the signal with it
+            os._exit(1)
     libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
 
 

@@ -328,6 +328,20 @@ def _kill_uid(uid: int) -> None:
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
+    deadline = time.monotonic() + 5  # they are all dying; wait until they are dead
+    while time.monotonic() < deadline and any(
+            entry.name.isdigit() and _alive_as(entry.name, uid) for entry in os.scandir("/proc")):
+        time.sleep(0.002)
+
+
+def _alive_as(pid: str, uid: int) -> bool:
+    """Whether process ``pid`` runs with real uid ``uid`` and has not yet died (a zombie has)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            fields = dict(line.split(b":", 1) for line in fh.read().splitlines() if b":" in line)
+        return int(fields[b"Uid"].split()[0]) == uid and fields[b"State"].split()[0] not in (b"Z", b"X")
+    except (OSError, KeyError, ValueError, IndexError):
+        return False
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ def run(job: dict) -> dict:
     limits = Limits(**job.get("limits", {}))
     workdir = tempfile.mkdtemp(prefix="run-", dir=ROOT)
     read, write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
         status = 0
@@ -38,6 +39,8 @@ def run(job: dict) -> dict:
             import ctypes
 
             ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            if os.getppid() != parent:  # the worker died before the signal was set
+                os._exit(1)
             confine_child(limits, workdir)
             exec(compile(job["code"], "<program>", "exec"), {"__name__": "__main__"})
         except SystemExit as exc:
