@@ -1,6 +1,9 @@
-"""A pids and memory cgroup per program (cgroup v1), nested in the cgroup seidr itself runs in: the kernel
-bounds the program's processes and memory, and every process it started, daemons included, can be listed
-and killed. cgroup v2 needs a delegated subtree and is reported as unavailable.
+"""pids and memory cgroups (cgroup v1), nested in the cgroup seidr itself runs in: the kernel bounds the
+processes and memory of what runs in them, and every process a program started, daemons included, can be
+listed and killed. A warm worker puts itself in one (``w<pid>``) when it starts, so the children it forks
+are in it from birth: moving a process between cgroups costs about half a millisecond, too much per program.
+A compiled program run on its own gets one of its own (``run-<uid>``). cgroup v2 needs a delegated subtree
+and is reported as unavailable.
 
 Standard library only, like ``landlock``.
 """
@@ -92,30 +95,69 @@ def _write(path: str, value: object) -> None:
         fh.write(str(value))
 
 
-def enter(where: dict[str, str], name: str, processes: int, memory_bytes: int) -> None:
-    """Put the calling process in a fresh cgroup ``name`` under each base, with the limits set first.
-    Raises OSError when the kernel refuses."""
+def create(where: dict[str, str], name: str, processes: int, memory_bytes: int) -> None:
+    """Make cgroup ``name`` under each base with its limits (killing what an earlier holder of the name left)."""
     for controller, base in where.items():
         path = os.path.join(base, name)
         try:
             os.mkdir(path)
         except FileExistsError:
-            _kill_all(path)  # a folder left by an earlier program whose pid this one now has
-        if controller == "pids":
-            _write(os.path.join(path, "pids.max"), max(1, processes))
-        else:
-            _write(os.path.join(path, "memory.limit_in_bytes"), memory_bytes)
-            swap = os.path.join(path, "memory.memsw.limit_in_bytes")
-            if os.path.exists(swap):
-                _write(swap, memory_bytes)
-        _write(os.path.join(path, "cgroup.procs"), os.getpid())
+            _kill_all(path)
+        _limit(controller, path, processes, memory_bytes)
 
 
-def members(where: dict[str, str], name: str) -> list[int]:
-    pids: set[int] = set()
+def _limit(controller: str, path: str, processes: int, memory_bytes: int) -> None:
+    if controller == "pids":
+        _write(os.path.join(path, "pids.max"), max(1, processes))
+    else:
+        _write(os.path.join(path, "memory.limit_in_bytes"), memory_bytes)
+        if _swap():  # else there is nothing to swap to, and one write less
+            _write(os.path.join(path, "memory.memsw.limit_in_bytes"), memory_bytes)
+
+
+def join(where: dict[str, str], name: str) -> None:
     for base in where.values():
-        pids.update(_procs(os.path.join(base, name)))
-    return sorted(pids)
+        _write(os.path.join(base, name, "cgroup.procs"), os.getpid())
+
+
+def enter(where: dict[str, str], name: str, processes: int, memory_bytes: int) -> None:
+    """Put the calling process in a fresh cgroup ``name``, limits set first. Raises OSError when refused."""
+    create(where, name, processes, memory_bytes)
+    join(where, name)
+
+
+def fit(where: dict[str, str], name: str, processes: int, memory_bytes: int) -> None:
+    """Raise cgroup ``name``'s limits to at least these (a worker's program that may use more than the
+    defaults the worker's cgroup was made with)."""
+    for controller, base in where.items():
+        path = os.path.join(base, name)
+        current = _read(os.path.join(path, "pids.max" if controller == "pids" else "memory.limit_in_bytes"))
+        wanted = processes if controller == "pids" else memory_bytes
+        if current is not None and current < wanted:
+            _limit(controller, path, processes, memory_bytes)
+
+
+def _read(path: str) -> int | None:
+    try:
+        with open(path) as fh:
+            text = fh.read().strip()
+    except OSError:
+        return None
+    return 1 << 62 if text == "max" else int(text)
+
+
+_SWAP: list[bool] = []
+
+
+def _swap() -> bool:
+    if not _SWAP:
+        try:
+            with open("/proc/meminfo") as fh:
+                total = next((int(line.split()[1]) for line in fh if line.startswith("SwapTotal:")), 0)
+        except (OSError, ValueError):
+            total = 1
+        _SWAP.append(total > 0)
+    return _SWAP[0]
 
 
 def _procs(path: str) -> list[int]:
@@ -149,12 +191,13 @@ def _kill_all(path: str, wait: float = 2.0) -> bool:
 def kill(where: dict[str, str], name: str) -> bool:
     """Kill everything in program ``name``'s cgroups and remove them; False when some remain (retried by
     ``sweep``)."""
+    paths = [os.path.join(base, name) for base in where.values()]
+    # a program joins its cgroups in order and every one holds the same processes: emptying the first
+    # empties them all
+    if paths and os.path.isdir(paths[0]):
+        _kill_all(paths[0])
     clean = True
-    for base in where.values():
-        path = os.path.join(base, name)
-        if not os.path.isdir(path):
-            continue
-        _kill_all(path)
+    for path in paths:
         clean = _remove(path) and clean
     return clean
 
@@ -172,15 +215,80 @@ def _remove(path: str) -> bool:
     return False
 
 
-def sweep(where: dict[str, str]) -> None:
-    """Remove the cgroups of programs whose pid is gone, killing what is left in them."""
+def kill_uid(where: dict[str, str], name: str, uid: int) -> None:
+    """SIGKILL every process in cgroup ``name`` that runs as ``uid`` (one program among the processes of its
+    worker) until none is left alive."""
+    path = os.path.join(next(iter(where.values())), name)
+    deadline = time.monotonic() + 5
+    me = os.getpid()
+    while time.monotonic() < deadline:
+        found = [pid for pid in _procs(path) if pid != me and alive_as(pid, uid)]
+        if not found:
+            return
+        for pid in found:
+            try:
+                os.kill(pid, _SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.001)
+
+
+def kill_others(where: dict[str, str], name: str) -> None:
+    """SIGKILL every process in cgroup ``name`` but the caller (a worker whose programs keep its uid)."""
+    path = os.path.join(next(iter(where.values())), name)
+    me = os.getpid()
+    for _ in range(100):
+        found = [pid for pid in _procs(path) if pid != me]
+        if not found:
+            return
+        for pid in found:
+            try:
+                os.kill(pid, _SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.001)
+
+
+def alive_as(pid: int, uid: int) -> bool:
+    """Whether process ``pid`` runs with real uid ``uid`` and has not yet died (a zombie has)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            fields = dict(line.split(b":", 1) for line in fh.read().splitlines() if b":" in line)
+        return int(fields[b"Uid"].split()[0]) == uid and fields[b"State"].split()[0] not in (b"Z", b"X")
+    except (OSError, KeyError, ValueError, IndexError):
+        return False
+
+
+def workers(where: dict[str, str]) -> list[str]:
+    """The names of the workers' cgroups."""
+    try:
+        return [n for n in os.listdir(next(iter(where.values()))) if n.startswith("w") and n[1:].isdigit()]
+    except (OSError, StopIteration):
+        return []
+
+
+def owner(name: str, uid_base: int) -> int | None:
+    """The pid whose death frees cgroup ``name``: a worker's own, a run's judge (from its uid), a probe's."""
+    try:
+        if name.startswith("w"):
+            return int(name[1:])
+        if name.startswith("run-"):
+            return (int(name[4:]) - uid_base) >> 8
+        return int(name)
+    except ValueError:
+        return None
+
+
+def sweep(where: dict[str, str], uid_base: int) -> None:
+    """Remove the cgroups whose owner is gone, killing what is left in them."""
     for base in where.values():
         try:
-            names = [n for n in os.listdir(base) if n.isdigit()]
+            names = os.listdir(base)
         except OSError:
             continue
         for name in names:
-            if not os.path.exists(f"/proc/{name}"):
+            pid = owner(name, uid_base)
+            if pid is not None and os.path.isdir(os.path.join(base, name)) and not os.path.exists(f"/proc/{pid}"):
                 path = os.path.join(base, name)
                 _kill_all(path, wait=0.5)
                 _remove(path)

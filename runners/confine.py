@@ -43,15 +43,16 @@ class Plan:
     handed to workers in their environment so every child applies exactly those. (A plain class: the exec
     helper must not pay for importing dataclasses or json.)"""
 
-    FIELDS = ("uid", "uid_base", "landlock", "seccomp", "cgroups")
+    FIELDS = ("uid", "uid_base", "landlock", "seccomp", "cgroups", "worker")
 
     def __init__(self, uid: bool = False, uid_base: int = DEFAULT_UID_BASE, landlock: int = 0,
-                 seccomp: bool = False, cgroups: dict | None = None) -> None:
+                 seccomp: bool = False, cgroups: dict | None = None, worker: bool = False) -> None:
         self.uid = bool(uid)
         self.uid_base = int(uid_base)
         self.landlock = int(landlock)  # ABI version, 0 when off
         self.seccomp = bool(seccomp)
-        self.cgroups = dict(cgroups or {})  # controller -> folder under which programs get a cgroup
+        self.cgroups = dict(cgroups or {})  # controller -> folder under which cgroups are made
+        self.worker = bool(worker)  # a warm worker: it takes a cgroup at start that its children are born in
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.FIELDS}
@@ -89,6 +90,30 @@ class Plan:
         cg = args[5:5 + n]
         plan = cls(args[0] == "1", int(args[1]), int(args[2]), args[3] == "1", dict(zip(cg[::2], cg[1::2])))
         return plan, args[5 + n:]
+
+
+# a worker's cgroup holds the worker too: room for its own threads and memory beside one program's
+WORKER_PROCESSES = 64
+WORKER_MEMORY = 512 * 1024 * 1024
+# this worker's cgroup and its limits, once it has taken it; forked children inherit both
+_WORKER_CGROUP: list = []
+
+
+def worker_cgroup() -> str | None:
+    return _WORKER_CGROUP[0] if _WORKER_CGROUP else None
+
+
+def start_worker(plan: Plan, limits) -> None:
+    """In a warm worker when it starts: take a cgroup of its own (``w<pid>``), which every child it forks is
+    born in. Raises SandboxError when the kernel refuses."""
+    if plan.cgroups and not _WORKER_CGROUP:
+        name = f"w{os.getpid()}"
+        room = (limits.processes + WORKER_PROCESSES, limits.memory_mb * 1024 * 1024 + WORKER_MEMORY)
+        try:
+            cgroups.enter(plan.cgroups, name, *room)
+        except OSError as exc:
+            raise SandboxError(f"cgroup: {exc}") from None
+        _WORKER_CGROUP.extend([name, room])
 
 
 def uid_base() -> int:
@@ -219,7 +244,7 @@ def process_limit(limits, plan: Plan) -> int | None:
 def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, writable=(),
             cgroup: str | None = None, processes: int | None = -1) -> None:
     """Apply every layer of ``plan`` to this process, or raise SandboxError naming the one that failed.
-    ``cgroup``: the program's cgroup name (default: its pid); ``processes``: its RLIMIT_NPROC when the
+    ``cgroup``: the program's own cgroup (default: its worker's, else one named for its pid); ``processes``: its RLIMIT_NPROC when the
     caller counted it elsewhere (the exec helper, whose /proc shows only its own pid namespace)."""
     try:
         os.setpgid(0, 0)
@@ -227,8 +252,13 @@ def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
         pass  # already a group leader
     if plan.cgroups:
         try:
-            cgroups.enter(plan.cgroups, cgroup or str(os.getpid()), limits.processes,
-                          limits.memory_mb * 1024 * 1024)
+            if cgroup is None and worker_cgroup():  # born in its worker's cgroup: only make room
+                wanted = (limits.processes + WORKER_PROCESSES, limits.memory_mb * 1024 * 1024 + WORKER_MEMORY)
+                if wanted[0] > _WORKER_CGROUP[1][0] or wanted[1] > _WORKER_CGROUP[1][1]:
+                    cgroups.fit(plan.cgroups, worker_cgroup(), *wanted)
+            else:
+                cgroups.enter(plan.cgroups, cgroup or str(os.getpid()), limits.processes,
+                              limits.memory_mb * 1024 * 1024)
         except OSError as exc:
             raise SandboxError(f"cgroup: {exc}") from None
     folders = [p for p in (workdir, *writable) if p]

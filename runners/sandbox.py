@@ -40,7 +40,7 @@ from typing import Mapping, Sequence
 
 from seidr.runners import cgroups
 from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, SandboxError, confine, helper_args, process_limit,
-                                   program_uid, run_cgroup, warm)
+                                   program_uid, run_cgroup, start_worker, uid_base, warm, worker_cgroup)
 from seidr.runners.limits import Limits
 
 __all__ = ["Isolation", "ProcessResult", "SandboxError", "clean_env", "confine_child", "isolation", "kill_group",
@@ -192,7 +192,7 @@ def isolation() -> Isolation:
         layers.append(("home hidden", False, "needs bwrap: programs can read what your user can"))
     where, _ = cgroups.bases(create=True)
     if where:
-        cgroups.sweep(where)
+        cgroups.sweep(where, uid_base())
     found = _probe(level, list(where.values()))
     plan = Plan.from_json(found["plan"]) if found else Plan()
     layers.append(("rlimits", True, "CPU, address space, file size, core, open files"
@@ -247,8 +247,11 @@ def _needed_raw() -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def plan() -> Plan:
-    """The layers this process's programs get: from the worker's environment, else from ``isolation()``."""
+    """The layers this process's programs get: from the worker's environment (the worker then takes its
+    cgroup), else from ``isolation()``."""
     found = Plan.from_env() or isolation().plan
+    if found.worker:
+        start_worker(found, Limits())
     warm(found)
     return found
 
@@ -260,9 +263,11 @@ def worker_argv(argv: Sequence[str], readable: Sequence[str] = ()) -> list[str]:
     pids it reports name the same processes for a ``kill_group`` called outside it; secrets in this
     process's environment are removed from its own, and the plan of layers travels in ``SEIDR_SANDBOX``."""
     iso = isolation()
+    if iso.plan.cgroups:
+        cgroups.sweep(iso.plan.cgroups, uid_base())  # the cgroups of workers that have ended
     folders = [*readable, os.getcwd()]
     secrets = [name for name in os.environ if _SECRET.search(name)]
-    setting = {"SEIDR_SANDBOX": iso.plan.to_json()}
+    setting = {"SEIDR_SANDBOX": Plan(**{**iso.plan.as_dict(), "worker": True}).to_json()}
     prefix = _worker_prefix(iso.level, folders, list(iso.plan.cgroups.values()))
     if iso.level == "bwrap":
         env = [*(a for name in secrets for a in ("--unsetenv", name)),
@@ -302,10 +307,15 @@ def kill_group(pid: int) -> None:
     everything in its cgroup (processes that called setsid); without cgroups, every process of its uid."""
     _kill_leader(pid)
     p = plan()
-    if p.cgroups:
-        cgroups.kill(p.cgroups, str(pid))
+    uid = program_uid(pid, base=p.uid_base)
+    if p.cgroups and p.uid:
+        # in a worker its own cgroup; out here (a runner killing a worker's program) every worker's
+        for name in [worker_cgroup()] if worker_cgroup() else cgroups.workers(p.cgroups):
+            cgroups.kill_uid(p.cgroups, name, uid)
+    elif p.cgroups and worker_cgroup():
+        cgroups.kill_others(p.cgroups, worker_cgroup())  # programs share the worker's uid: one at a time
     elif p.uid:
-        _kill_uid(program_uid(pid, base=p.uid_base))
+        _kill_uid(uid)
 
 
 def _kill_leader(pid: int) -> None:
@@ -330,18 +340,8 @@ def _kill_uid(uid: int) -> None:
     os.waitpid(pid, 0)
     deadline = time.monotonic() + 5  # they are all dying; wait until they are dead
     while time.monotonic() < deadline and any(
-            entry.name.isdigit() and _alive_as(entry.name, uid) for entry in os.scandir("/proc")):
+            entry.name.isdigit() and cgroups.alive_as(int(entry.name), uid) for entry in os.scandir("/proc")):
         time.sleep(0.002)
-
-
-def _alive_as(pid: str, uid: int) -> bool:
-    """Whether process ``pid`` runs with real uid ``uid`` and has not yet died (a zombie has)."""
-    try:
-        with open(f"/proc/{pid}/status", "rb") as fh:
-            fields = dict(line.split(b":", 1) for line in fh.read().splitlines() if b":" in line)
-        return int(fields[b"Uid"].split()[0]) == uid and fields[b"State"].split()[0] not in (b"Z", b"X")
-    except (OSError, KeyError, ValueError, IndexError):
-        return False
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ only its folder, reaches neither the network nor its worker nor the judge, and l
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -12,7 +13,7 @@ import uuid
 import pytest
 
 from seidr.runners.confine import Plan
-from seidr.runners.sandbox import isolation
+from seidr.runners.sandbox import isolation, kill_group
 from tests.sandbox.support import CONFINED_REASON, confined, Listener, Worker, canary_folder, canary_intact, remove, sandbox_uid, survivors
 
 pytestmark = pytest.mark.skipif(not confined(), reason=CONFINED_REASON)
@@ -152,6 +153,30 @@ def test_a_double_forked_setsid_daemon_dies_with_its_program(worker):
     assert survivors(marker, program_pids=[answer["pid"]]) == []
 
 
+def test_the_judge_can_kill_a_running_program_and_its_daemon_from_outside_the_worker(worker):
+    """As a runner does with a wedged worker's program: ``kill_group`` on the pid the worker reported."""
+    marker = f"seidr-daemon-{uuid.uuid4().hex}"
+    code = DAEMON.replace("{marker}", marker).replace("print('parent done')", "import time; time.sleep(300)")
+    worker.proc.stdin.write(json.dumps({"code": code, "seconds": 300}) + "\n")
+    worker.proc.stdin.flush()
+    program = _poll(lambda: _child_of(worker.pid) if survivors(marker) else None)
+    assert program, "the program never started its daemon"
+    kill_group(program)
+    answer = json.loads(worker.proc.stdout.readline())
+    assert answer["pid"] == program and not answer["timed_out"]
+    assert survivors(marker, program_pids=[program]) == []
+
+
+def _poll(probe, seconds: float = 20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.02)
+    return None
+
+
 def test_without_cgroups_the_daemon_is_found_by_its_uid():
     worker = Worker(plan=Plan(**{**isolation().plan.as_dict(), "cgroups": {}}))
     try:
@@ -182,23 +207,13 @@ def test_memory_and_output_stay_within_their_limits(worker):
 
 def test_a_program_dies_with_its_worker():
     worker = Worker()
-    marker = f"seidr-orphan-{uuid.uuid4().hex}"
-    worker.proc.stdin.write('{"code": "import time\\n# %s\\ntime.sleep(300)", "seconds": 300}\n' % marker)
+    worker.proc.stdin.write(json.dumps({"code": "import time\ntime.sleep(300)", "seconds": 300}) + "\n")
     worker.proc.stdin.flush()
-    program = None
-    for _ in range(200):
-        program = _child_of(worker.pid)
-        if program:
-            break
-        time.sleep(0.05)
+    program = _poll(lambda: _child_of(worker.pid))
     assert program, "the worker never started its program"
     os.kill(worker.pid, signal.SIGKILL)
     worker.proc.wait(10)
-    for _ in range(200):
-        if not os.path.exists(f"/proc/{program}") or _state(program) == "Z":
-            break
-        time.sleep(0.05)
-    assert not os.path.exists(f"/proc/{program}") or _state(program) == "Z"
+    assert _poll(lambda: _state(program) in ("Z", "gone")), f"program {program} outlived its worker"
 
 
 def _child_of(pid: int) -> int | None:
