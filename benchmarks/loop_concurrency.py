@@ -1,7 +1,7 @@
 """Time to the first passing program when it is the 10th of 10 drafts and the model answers after 300 ms:
 the seidr strategy (drafts in one request, judged together) against the same steps one request at a time.
 
-    python benchmarks/loop_concurrency.py [--delay 0.3] [--drafts 10]
+    python benchmarks/loop_concurrency.py [--delay 0.3] [--drafts 10] [--repeat 3]
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ os.environ.setdefault("OPENAI_API_KEY", "sk-local-benchmark")
 from seidr.runners.example import Example  # noqa: E402
 from seidr.runners.problem import Problem  # noqa: E402
 from seidr.synth.develop import develop_problem, runner_for  # noqa: E402
-from seidr.synth.fallbacks import part  # noqa: E402
+from seidr.synth.budget import Budget  # noqa: E402
+from seidr.synth.models import Model  # noqa: E402
 from seidr.synth.settings import load_settings  # noqa: E402
 from seidr.synth.steps import Search  # noqa: E402
 
@@ -42,31 +43,41 @@ def reply(i: int, drafts: int) -> str:
 
 
 async def concurrent(server, settings) -> tuple[float, bool]:
+    """The seidr strategy as ``develop_problem`` runs it, with a runner already started."""
     server.requests.clear()
     server.replies = [[reply(i, settings.search.drafts) for i in range(settings.search.drafts)]]
-    started = time.perf_counter()
-    ranking = await develop_problem(PROBLEM, settings)
-    return time.perf_counter() - started, ranking.solved
+    runner = runner_for("python")
+    try:
+        started = time.perf_counter()
+        ranking = await develop_problem(PROBLEM, settings, runner=runner)
+        return time.perf_counter() - started, ranking.solved
+    finally:
+        await runner.close()
 
 
 async def one_at_a_time(server, settings) -> tuple[float, bool]:
+    """The same steps, one draft request and one judging at a time, stopping at the first pass."""
     server.requests.clear()
     server.replies = [[reply(i, settings.search.drafts)] for i in range(settings.search.drafts)]
     runner = runner_for("python")
-    model = part("Model").from_settings(settings)
-    search = Search(PROBLEM, model, runner, part("Budget").from_settings(settings.budget), None, settings)
-    started = time.perf_counter()
-    for i in range(settings.search.drafts):
-        await search.judge(await search.draft(1, salt=str(i)))
-        if search.solved():
-            break
-    return time.perf_counter() - started, search.solved()
+    try:
+        started = time.perf_counter()
+        search = Search(PROBLEM, Model.from_settings(settings), runner, Budget.from_settings(settings.budget), None,
+                        settings)
+        for i in range(settings.search.drafts):
+            await search.judge(await search.draft(1, salt=str(i)))
+            if search.solved():
+                break
+        return time.perf_counter() - started, search.solved()
+    finally:
+        await runner.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--delay", type=float, default=0.3)
     parser.add_argument("--drafts", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each variant; the fastest counts")
     args = parser.parse_args()
     server = scripted_server()
     server.delay = args.delay
@@ -76,9 +87,10 @@ def main() -> None:
             "enumerateFirst": False, "search": {"drafts": args.drafts, "depth": 0}, "budget": {"calls": 100},
         })
         assert not problems, problems
-        asyncio.run(concurrent(server, settings))  # warm up imports
-        seidr_s, ok1 = asyncio.run(concurrent(server, settings))
-        serial_s, ok2 = asyncio.run(one_at_a_time(server, settings))
+        asyncio.run(concurrent(server, settings))  # warm up imports (litellm takes seconds)
+        runs = [(asyncio.run(concurrent(server, settings)), asyncio.run(one_at_a_time(server, settings)))
+                for _ in range(args.repeat)]
+        (seidr_s, ok1), (serial_s, ok2) = min(r[0] for r in runs), min(r[1] for r in runs)
     server.httpd.shutdown()
     print(f"{'variant':<28}{'seconds':>10}  solved")
     print(f"{'seidr (drafts together)':<28}{seidr_s:>10.3f}  {ok1}")

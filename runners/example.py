@@ -19,6 +19,9 @@ class Example:
       ``io`` -- a whole-program run: ``stdin`` is fed, ``expected`` is the exact stdout.
       ``spec`` -- a verifier clause (Verus ``requires``/``ensures``); the verifier judges it.
       ``test`` -- a pytest test id in ``source`` (``tests/test_x.py::test_y``).
+
+    ``options`` are the doctest directives written on the example, by name: ``ELLIPSIS`` for
+    ``# doctest: +ELLIPSIS``, ``-ELLIPSIS`` for ``-ELLIPSIS`` (a flag turned off, against the runner's defaults).
     """
 
     source: str

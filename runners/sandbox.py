@@ -1,8 +1,8 @@
 """The sandbox every runner uses for candidate code: isolation level, the workers' view of the machine,
 per-program confinement, process control.
 
-API (stable): ``isolation()``, ``worker_argv()``, ``clean_env()``, ``confine_child()``, ``kill_group()``,
-``run_process()``.
+API (stable): ``isolation()``, ``worker_argv()``, ``clean_env()``, ``confine_child()`` (and ``warm()`` for the
+workers that fork confined children), ``kill_group()``, ``run_process()``.
 
 Layers, outermost first; ``isolation()`` tries each for real once and says which hold and why not, and a
 layer that cannot be applied is reported, never silently dropped:
@@ -40,11 +40,12 @@ from typing import Mapping, Sequence
 
 from seidr.runners import cgroups
 from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, SandboxError, confine, helper_args, process_limit,
-                                   program_uid, run_cgroup, start_worker, uid_base, warm, worker_cgroup)
+                                   program_uid, run_cgroup, start_worker, uid_base, worker_cgroup)
+from seidr.runners.confine import warm as _warm_layers
 from seidr.runners.limits import Limits
 
 __all__ = ["Isolation", "ProcessResult", "SandboxError", "clean_env", "confine_child", "isolation", "kill_group",
-           "run_process", "worker_argv"]
+           "run_process", "warm", "worker_argv"]
 
 # asyncio, subprocess, tempfile and json are imported where they are used: warm workers import this module to
 # confine the children they fork, and the threading those bring makes every fork dearer.
@@ -252,8 +253,14 @@ def plan() -> Plan:
     found = Plan.from_env() or isolation().plan
     if found.worker:
         start_worker(found, Limits())
-    warm(found)
+    _warm_layers(found)
     return found
+
+
+def warm() -> None:
+    """In a long-lived worker before it forks: take its cgroup and look up what ``confine_child`` uses, once,
+    so each child it forks need not."""
+    plan()
 
 
 def worker_argv(argv: Sequence[str], readable: Sequence[str] = ()) -> list[str]:

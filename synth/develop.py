@@ -35,17 +35,14 @@ async def _enumerate_first(problem: Problem, settings: Settings, runner, events:
 
 
 def runner_for(language: str):
-    """The language's runner; for Python, the stopgap judge while ``seidr.runners.python`` is absent."""
-    from seidr.runners.runner import get_runner
+    """The language's runner; a language without one installed is a ``ConfigError``."""
+    from seidr.runners.runner import UnsupportedLanguage, get_runner
 
     try:
         return get_runner(language)
-    except ModuleNotFoundError as exc:
-        if language != "python" or exc.name != "seidr.runners.python":
-            raise ConfigError(f"the {language} runner is not installed ({exc.name})") from None
-        from seidr.synth.fallback_runner import FallbackPythonRunner
-
-        return FallbackPythonRunner()
+    except (ModuleNotFoundError, UnsupportedLanguage) as exc:
+        missing = getattr(exc, "name", None) or language
+        raise ConfigError(f"the {language} runner is not installed ({missing})") from None
 
 
 async def develop_problem(problem: Problem, settings: Settings, events: Events | None = None, runner=None,
@@ -64,11 +61,11 @@ async def develop_problem(problem: Problem, settings: Settings, events: Events |
         found = await _enumerate_first(problem, settings, runner, events)
         if found is not None:
             return found
-        from seidr.synth.fallbacks import part
+        from seidr.synth.budget import Budget
+        from seidr.synth.models import Model
 
-        Budget = part("Budget")
         if model is None:
-            model = part("Model").from_settings(settings)
+            model = Model.from_settings(settings)
         budget = Budget.from_settings(settings.budget)
         return await strategy(problem, model, runner, budget, events, settings)
     finally:

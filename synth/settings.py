@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
 from seidr.runners.limits import Limits
+from seidr.synth.config_file import read_config_file  # noqa: F401  (read here without pydantic)
 
 STRATEGIES = ("seidr", "best-of-n", "mbr", "refine", "treefinement")
 
@@ -67,6 +68,9 @@ class Settings(_Section):
     api_base: str | None = None
     max_tokens: int = Field(1024, ge=16, le=200000)
     request_timeout: float = Field(120.0, gt=0)
+    retries: int = Field(5, ge=0, le=20)  # retries of a rate-limited, failed or dropped request
+    retry_wait: float = Field(1.0, ge=0, le=60)  # first backoff in seconds; doubles, with jitter
+    retry_max_wait: float = Field(60.0, ge=0, le=600)  # the longest wait, a provider's Retry-After included
     concurrency: int = Field(8, ge=1, le=256)
     cache: bool = True
     cache_dir: str | None = None
@@ -167,34 +171,3 @@ def load_settings(*layers: Mapping | None) -> tuple[Settings, list[str]]:
             if not dropped:
                 break
     return Settings(), problems
-
-
-def read_config_file(start: str) -> tuple[dict, list[str]]:
-    """The ``[tool.seidr]`` table of the nearest ``pyproject.toml``, or a ``seidr.toml``, at or above ``start``."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-
-    folder = os.path.abspath(start)
-    if os.path.isfile(folder):
-        folder = os.path.dirname(folder)
-    while True:
-        for name in ("seidr.toml", "pyproject.toml"):
-            path = os.path.join(folder, name)
-            if not os.path.isfile(path):
-                continue
-            try:
-                with open(path, "rb") as fh:
-                    data = tomllib.load(fh)
-            except (OSError, tomllib.TOMLDecodeError) as exc:
-                return {}, [f"{path}: cannot read settings ({exc}); using defaults"]
-            if name == "seidr.toml":
-                return data, []
-            table = data.get("tool", {}).get("seidr")
-            if table is not None:
-                return (table if isinstance(table, dict) else {}), []
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return {}, []
-        folder = parent

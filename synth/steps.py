@@ -1,14 +1,18 @@
 """The steps every strategy shares: draft, judge, instruct, repair, rank; and the search state they act on."""
 from __future__ import annotations
 
+import asyncio
 import random
 from typing import Sequence
 
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
+from seidr.synth.budget import BudgetExhausted
 from seidr.synth.events import Events
-from seidr.synth.fallbacks import part
+from seidr.synth.models import ModelError
+from seidr.synth.prompting import PromptError, render
 from seidr.synth.ranking import Candidate, Ranking, broke_anchor, rank, select
+from seidr.synth.replies import parse_reply
 
 
 class Stop(Exception):
@@ -30,12 +34,24 @@ class Search:
         self.pool: dict[str, Candidate] = {}
         self.rng = random.Random(0)
         self.limits = settings.limits.to_limits()
+        self.rejected: list[str] = []  # why replies were no program, for the reason a fruitless search gives
+        self._context: str | None = None
 
     # -- model steps --------------------------------------------------------------------------------
+    async def context(self) -> str:
+        """The code around the function, as prompts show it; looked up once, off the event loop (jedi)."""
+        if self._context is None:
+            from seidr.synth.context import context_for
+
+            self._context = await asyncio.to_thread(context_for, self.problem)
+        return self._context
+
     async def _sample(self, step: str, n: int, temperature: float | None, salt: str = "", **fields):
-        BudgetExhausted, ModelError, render = part("BudgetExhausted"), part("ModelError"), part("render")
         self.events.emit("stage", stage=step)
-        messages = render(step, self.problem, **fields)
+        try:
+            messages = render(step, self.problem, context=await self.context(), **fields)
+        except PromptError as exc:
+            raise Stop(str(exc)) from None
         self.events.emit("stage", stage="prompt", step=step, n=n, messages=messages)
         try:
             if self.budget is not None:
@@ -49,30 +65,35 @@ class Search:
             self.events.emit("spent", fraction=self.budget.fraction(), summary=self.budget.summary())
         return completions
 
-    def _report(self, programs: list[Program], completions, **data) -> None:
-        self.events.emit(
-            "drafted", count=len(programs), replies=[c.text for c in completions],
-            programs=[{"id": p.id, "origin": p.origin, "parent": p.parent, "code": p.code, "tokens": p.tokens,
-                       "cost": p.cost} for p in programs], **data,
-        )
-
-    def _programs(self, completions, origin: str, parent: Candidate | None) -> list[Program]:
-        parse_reply = part("parse_reply")
-        out = []
+    def _programs(self, completions, origin: str, parent: Candidate | None = None, **data) -> list[Program]:
+        """The programs in the replies; a reply that holds none is a failed draft, reported with its reason."""
+        programs, rejected = [], []
         for c in completions:
             reply = parse_reply(c.text, self.problem)
             if reply.code:
-                out.append(Program(
+                programs.append(Program(
                     reply.code, origin=origin, parent=parent.program.id if parent else None, prompt=origin,
                     model=c.model, tokens=c.tokens_in + c.tokens_out, cost=c.cost,
+                    meta={"cached": getattr(c, "cached", False)},
                 ))
-        return out
+                continue
+            reason = reply.reason or "the reply holds no program"
+            if getattr(c, "finish_reason", "") == "length":
+                reason += " (the reply was cut off at maxTokens; raise it)"
+            rejected.append({"index": c.index, "reason": reason})
+            self.rejected.append(reason)
+        self.events.emit(
+            "drafted", count=len(programs), replies=[c.text for c in completions], rejected=rejected,
+            cached=sum(bool(getattr(c, "cached", False)) for c in completions),
+            programs=[{"id": p.id, "origin": p.origin, "parent": p.parent, "code": p.code, "tokens": p.tokens,
+                       "cost": p.cost} for p in programs], origin=origin,
+            **({"parent": parent.program.id} if parent else {}), **data,
+        )
+        return programs
 
     async def draft(self, n: int, salt: str = "") -> list[Program]:
         completions = await self._sample("draft", n, self.search.temperature, salt=salt)
-        programs = self._programs(completions, "draft", None)
-        self._report(programs, completions, origin="draft")
-        return programs
+        return self._programs(completions, "draft")
 
     def instruct_static(self, parent: Candidate) -> str:
         """SEIDR's fixed template, filled with the first failure or the error text."""
@@ -91,18 +112,16 @@ class Search:
             return [self.instruct_static(parent)]
         completions = await self._sample(
             "explain", n, self.search.temperature, salt=parent.program.id,
-            code=parent.program.code, feedback=parent.explain(),
+            code=parent.program.code, verdict=parent.verdict,
         )
         return [c.text.strip() for c in completions if c.text.strip()] or [self.instruct_static(parent)]
 
     async def repair(self, parent: Candidate, instruction: str, n: int, salt: str = "") -> list[Program]:
         completions = await self._sample(
             "repair", n, self.search.temperature, salt=parent.program.id + salt,
-            code=parent.program.code, feedback=parent.explain(), instruction=instruction,
+            code=parent.program.code, verdict=parent.verdict, instruction=instruction,
         )
-        programs = self._programs(completions, "repair", parent)
-        self._report(programs, completions, origin="repair", parent=parent.program.id, instruction=instruction)
-        return programs
+        return self._programs(completions, "repair", parent, instruction=instruction)
 
     # -- execution ----------------------------------------------------------------------------------
     async def judge(self, programs: Sequence[Program]) -> list[Candidate]:
@@ -139,6 +158,8 @@ class Search:
         return sum(c.passed for c in self.pool.values()) >= self.search.keep
 
     def result(self, reason: str) -> Ranking:
+        if not self.pool and self.rejected:  # say why nothing could even be judged
+            reason += f"; {len(self.rejected)} replies held no program ({self.rejected[-1]})"
         spend = self.budget.summary() if self.budget is not None else {}
         ranking = Ranking(rank(list(self.pool.values())), reason, spend if isinstance(spend, dict) else {"summary": spend})
         self.events.emit("done", reason=reason, solved=ranking.solved, judged=len(self.pool))

@@ -66,7 +66,7 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
     from seidr.synth.develop import ConfigError, develop_problem, runner_for
     from seidr.synth.edits import EditError, replace_body
     from seidr.synth.events import Events, ProgressBar, TraceWriter
-    from seidr.synth.fallback_extract import extract
+    from seidr.synth.extract import extract
 
     extraction = extract(text, path)
     errors = [m for m in extraction.messages if m.severity == "error"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from seidr.runners.example import Example
 from seidr.runners.problem import Problem
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
+from seidr.synth.budget import Budget
 from seidr.synth.events import Events
-from seidr.synth.fallbacks import part
+from seidr.synth.models import Completion, ModelError
 from seidr.synth.settings import load_settings
 from seidr.synth.strategies import get_strategy
 
@@ -37,7 +38,7 @@ class ScriptedModel:
         texts = (step * n)[:n] if len(step) < n else step[:n]
         if budget is not None:
             budget.charge(calls=1, tokens=10, cost=0.0)
-        return [part("Completion")(t, "scripted", 5, 5, 0.0, False, i) for i, t in enumerate(texts)]
+        return [Completion(t, "scripted", 5, 5, 0.0, False, i) for i, t in enumerate(texts)]
 
 
 class ExecJudge:
@@ -78,7 +79,7 @@ def settings(**search):
 
 async def search(name, model, budget=None, **options):
     seen = []
-    budget = budget or part("Budget")(calls=50, tokens=None, cost_usd=None, seconds=None)
+    budget = budget or Budget(calls=50, tokens=None, cost_usd=None, seconds=None)
     ranking = await get_strategy(name)(PROBLEM, model, ExecJudge(), budget, Events([seen.append]), settings(**options))
     return ranking, seen
 
@@ -122,7 +123,7 @@ async def test_mbr_picks_the_majority_behaviour_on_extra_inputs():
 
 async def test_an_exhausted_budget_returns_the_best_partial_program_with_the_reason():
     partial = "```python\ndef inc(x):\n    return 2\n```"  # passes inc(1) only
-    budget = part("Budget")(calls=1, tokens=None, cost_usd=None, seconds=None)
+    budget = Budget(calls=1, tokens=None, cost_usd=None, seconds=None)
     ranking, _ = await search("seidr", ScriptedModel([partial, WRONG], [RIGHT]), budget=budget)
     assert not ranking.solved
     assert ranking.reason.startswith("budget spent")
@@ -130,7 +131,7 @@ async def test_an_exhausted_budget_returns_the_best_partial_program_with_the_rea
 
 
 async def test_a_model_error_stops_the_search_with_its_one_line_reason():
-    ranking, _ = await search("seidr", ScriptedModel(part("ModelError")("provider refused the API key")))
+    ranking, _ = await search("seidr", ScriptedModel(ModelError("provider refused the API key")))
     assert not ranking.solved and ranking.candidates == []
     assert ranking.reason == "model error: provider refused the API key"
 

@@ -1,0 +1,466 @@
+"""A warm Python judge worker: imports the harness and the modules programs commonly use once, then for each
+job forks a child that runs one program and all of its examples, relays what the child reports, and enforces
+the wall-clock limits from outside the child.
+
+    python -B -s python_worker.py CONTROL_FD SCRATCH_ROOT
+
+Protocol over the control socket, one JSON line each way: the runner sends a job (or ``{"cancel": id}``);
+the worker answers ``{"ready": pid}`` once, then per job, if the child is still running after
+``ANNOUNCE_SECONDS``, ``{"id", "pid"}``, and at its end ``{"id", "pid", "status", "timeout", "records": n,
+"output": m, ...}`` followed by ``n`` bytes of the child's records and ``m`` bytes of what it wrote to its file
+descriptors 1 and 2. The worker never sees an expected value.
+"""
+
+import builtins
+import ctypes
+import gc
+import hashlib
+import importlib.util
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != HERE]
+
+from seidr.runners.limits import Limits  # noqa: E402
+from seidr.runners.sandbox import confine_child, kill_group, warm  # noqa: E402
+
+# Modules most programs and checks use, imported once so forked children start with them. Nothing here may
+# bring in threading, random or logging: their at-fork hooks would make every fork two to three times dearer.
+PRELOAD = ("abc", "array", "ast", "bisect", "cmath", "collections", "collections.abc", "contextlib", "copy",
+           "dataclasses", "datetime", "decimal", "enum", "fractions", "functools", "hashlib", "heapq", "io",
+           "itertools", "json", "math", "numbers", "operator", "re", "string", "struct", "textwrap", "time",
+           "types", "typing", "unicodedata")
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+ANNOUNCE_SECONDS = 0.05
+try:
+    LIBC = ctypes.CDLL(None, use_errno=True)
+except OSError:
+    LIBC = None
+
+
+def load_child_harness():
+    """The child's code, with a private copy of the builtins so a program that patches ``builtins`` cannot
+    change how the harness reports."""
+    spec = importlib.util.spec_from_file_location("_seidr_python_child", os.path.join(HERE, "python_child.py"))
+    module = importlib.util.module_from_spec(spec)
+    module.__dict__["__builtins__"] = dict(builtins.__dict__)
+    spec.loader.exec_module(module)
+    return module
+
+
+CHILD = load_child_harness()
+
+
+class Control:
+    """Line-framed messages on the control socket."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buffer = bytearray()
+
+    def send(self, header, *blobs):
+        self.sock.sendall(json.dumps(header).encode() + b"\n" + b"".join(blobs))
+
+    def pending(self):
+        return b"\n" in self.buffer
+
+    def fill(self):
+        data = self.sock.recv(1 << 20)
+        if not data:
+            raise EOFError
+        self.buffer += data
+
+    def line(self):
+        while b"\n" not in self.buffer:
+            self.fill()
+        end = self.buffer.index(b"\n")
+        line = bytes(self.buffer[:end])
+        del self.buffer[:end + 1]
+        return json.loads(line)
+
+
+def prctl(option, value):
+    if LIBC is not None:
+        LIBC.prctl(option, value, 0, 0, 0)
+
+
+class Recent:
+    """The last few results of an expensive function of a job's text: a file's functions are judged one after
+    another against the same module, a search's candidates against the same checks."""
+
+    def __init__(self, make, size=16):
+        self.make = make
+        self.size = size
+        self.items = {}
+
+    def get(self, *key):
+        digest = hashlib.sha1(repr(key).encode("utf-8", "surrogatepass")).digest()
+        if digest in self.items:
+            self.items[digest] = self.items.pop(digest)
+            return self.items[digest]
+        value = self.items[digest] = self.make(*key)
+        while len(self.items) > self.size:
+            del self.items[next(iter(self.items))]
+        return value
+
+
+def compile_module(source, filename):
+    try:
+        return compile(source, filename, "exec", dont_inherit=True)
+    except BaseException as exc:  # noqa: BLE001 -- the child reports it as the module failing to load
+        return exc
+
+
+def compile_examples(name, examples):
+    return CHILD.compile_examples({"name": name, "examples": [dict(e) for e in examples]})
+
+
+class Job:
+    """One program: fork, watch, kill, report."""
+
+    def __init__(self, worker, job):
+        self.worker = worker
+        self.job = job
+        self.limits = Limits(**job["limits"])
+        self.nonce = job["nonce"].encode()
+        self.records = bytearray()
+        self.parsed = 0
+        self.output = bytearray()
+        self.output_size = 0
+        self.ended = False
+        self.example_deadline = None
+        self.timeout = None
+        # a child reports at most a few capped texts per example; more than that is a flood
+        self.records_cap = (len(job["examples"]) + 4) * (4 * self.limits.output_bytes + 16384) + (1 << 20)
+
+    def run(self):
+        worker = self.worker
+        workdir = worker.fresh_folder()
+        context = self.job.get("context") or ""
+        filename = self.job.get("path") or "<module>"
+        context_code = worker.modules.get(context, filename) if context.strip() else None
+        examples = worker.examples.get(self.job["name"], tuple(tuple(sorted(e.items())) for e in self.job["examples"]))
+        # Everything the child needs is made here, before the fork: a child's every write to memory it shares
+        # with this worker costs a page copy, so the less it does before running the program, the cheaper it is.
+        judge = CHILD.Judge(self.job, examples, context_code)
+        rec_r, rec_w = os.pipe()
+        out_r, out_w = os.pipe()
+        restore = CHILD.process_state(self.job, workdir)
+        started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:  # the child: nothing of the worker's but the results pipe stays open
+            try:
+                os.dup2(out_w, 1)
+                os.dup2(out_w, 2)
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                # the results pipe sits at an unremarkable number and is not inherited by exec'd programs
+                keep = 100 + int.from_bytes(os.urandom(2), "little") % 900
+                os.dup2(rec_w, keep, inheritable=False)
+                os.closerange(3, keep)
+                os.closerange(keep + 1, 1 << 16)
+                prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+                if os.getppid() != worker.pid:
+                    os._exit(1)
+                limits = self.limits
+                CHILD.main(judge, keep, workdir, lambda folder: confine_child(limits, folder))
+            except BaseException:  # noqa: BLE001 -- a fault of the harness itself; the runner sees no end record
+                os.write(2, traceback.format_exc().encode(errors="replace")[-4000:])
+            finally:
+                os._exit(0)
+        restore()
+        os.close(rec_w)
+        os.close(out_w)
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass
+        exited = self.watch(pid, rec_r, out_r, started)
+        kill_group(pid)
+        # A child that ended by itself is a zombie: its status is there at once. One that reported its end or
+        # ran out of time is reaped later, so the report need not wait for the kernel to tear it down.
+        status = os.waitpid(pid, 0)[1] if exited and not self.ended else None
+        self.drain(rec_r, out_r)
+        os.close(rec_r)
+        os.close(out_r)
+        worker.control.send(
+            {"id": self.job["id"], "pid": pid, "status": status, "timeout": self.timeout, "records": len(self.records),
+             "output": len(self.output), "output_cut": self.output_size > len(self.output),
+             "seconds": time.monotonic() - started},
+            bytes(self.records), bytes(self.output))
+        worker.used.append(workdir)
+
+    def watch(self, pid, rec_r, out_r, started):
+        """Relay until the child reports its end, exits, or runs out of time; True when it exited."""
+        program_deadline = started + self.limits.program_seconds
+        try:
+            pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            pidfd = None
+        control = self.worker.control
+        watched = [rec_r, out_r, control.sock.fileno()] + ([pidfd] if pidfd is not None else [])
+        # A quick program is reported in one message; one that runs a while is announced first, so the runner
+        # can kill its process group should this worker stop answering.
+        announce = started + ANNOUNCE_SECONDS
+        try:
+            while not self.ended:
+                if control.pending() and self.cancelled():
+                    return False
+                now = time.monotonic()
+                if announce and now >= announce:
+                    control.send({"id": self.job["id"], "pid": pid})
+                    announce = None
+                deadline = min(program_deadline, self.example_deadline or program_deadline)
+                if now >= deadline:
+                    self.timeout = "example" if deadline < program_deadline else "program"
+                    return False
+                wake = min(deadline, announce or deadline)
+                wait = wake - now if pidfd is not None else min(wake - now, 0.02)
+                ready, _, _ = select.select(watched, [], [], wait)
+                if rec_r in ready and not self.read_records(rec_r):
+                    watched.remove(rec_r)
+                if out_r in ready and not self.read_output(out_r):
+                    watched.remove(out_r)
+                if control.sock.fileno() in ready:
+                    try:
+                        control.fill()
+                    except (EOFError, OSError):
+                        self.timeout = "cancelled"
+                        self.worker.closing = True
+                        return False
+                if len(self.records) > self.records_cap:
+                    self.timeout = "flood"
+                    return False
+                if pidfd is not None and pidfd in ready:
+                    return True
+                if pidfd is None and os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                    return True  # exited; reaped only after its group is killed, so its pid cannot be reused
+        finally:
+            if pidfd is not None:
+                os.close(pidfd)
+        return False
+
+    def cancelled(self):
+        while self.worker.control.pending():
+            message = self.worker.control.line()
+            if message.get("cancel") == self.job["id"]:
+                self.timeout = "cancelled"
+                return True
+        return False
+
+    def read_records(self, fd):
+        data = os.read(fd, 1 << 16)
+        if not data:
+            return False
+        self.records += data
+        self.scan()
+        return True
+
+    def scan(self):
+        """Follow the frames far enough to time each example and see the end; the runner checks the rest."""
+        while True:
+            end = self.records.find(b"\n", self.parsed)
+            if end < 0:
+                return
+            fields = bytes(self.records[self.parsed:end]).split(b" ")
+            try:
+                nonce, _, kind, index, length = fields
+                length = int(length)
+            except ValueError:
+                self.parsed = 1 << 62  # garbled: stop following, keep relaying
+                return
+            if end + 1 + length > len(self.records):
+                return
+            self.parsed = end + 1 + length
+            if nonce != self.nonce:
+                continue
+            if kind == b"start":
+                self.example_deadline = time.monotonic() + self.limits.example_seconds
+            elif kind == b"done":
+                self.example_deadline = None
+            elif kind == b"end":
+                self.ended = True
+
+    def read_output(self, fd):
+        data = os.read(fd, 1 << 16)
+        if not data:
+            return False
+        room = self.limits.output_bytes - len(self.output)
+        if room > 0:
+            self.output += data[:room]
+        self.output_size += len(data)
+        return True
+
+    def drain(self, rec_r, out_r):
+        """What is left in the pipes once the child's group is dead (a survivor holding them cannot stall us)."""
+        for fd, read in ((out_r, self.read_output),) if self.ended else ((rec_r, self.read_records), (out_r, self.read_output)):
+            os.set_blocking(fd, False)
+            try:
+                while read(fd) and len(self.records) <= self.records_cap:
+                    pass
+            except BlockingIOError:
+                pass
+
+
+class Worker:
+    def __init__(self, control, root):
+        self.control = control
+        self.root = root
+        self.pid = os.getpid()
+        self.trash = os.path.join(root, "trash")
+        self.modules = Recent(compile_module, size=8)
+        self.examples = Recent(compile_examples, size=64)
+        self.closing = False
+        self.used = []
+        self.ready_folder = None
+        self.folders = 0
+        try:
+            self.children_file = open("/proc/self/task/%d/children" % self.pid, "rb", buffering=0)
+        except OSError:
+            self.children_file = None
+
+    def sweep(self):
+        """Kill what the last programs left behind, reaping without waiting; the number still there. As a child
+        subreaper this worker inherits every orphan of its children, ``setsid`` daemons included."""
+        pids = self.children()
+        for pid in pids:
+            kill_group(pid)
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if not pid:
+                break
+        return len(self.children())
+
+    def children(self):
+        if self.children_file is not None:
+            self.children_file.seek(0)
+            return [int(p) for p in self.children_file.read().split()]
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open("/proc/%s/stat" % entry, "rb") as fh:
+                        fields = fh.read().rsplit(b")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == self.pid:
+                    found.append(int(entry))
+        return found
+
+    def fresh_folder(self):
+        """A new, empty scratch folder for the next child (made ahead while idle)."""
+        folder, self.ready_folder = self.ready_folder, None
+        if folder is None or not os.path.isdir(folder):
+            self.folders += 1
+            folder = os.path.join(self.root, "run-%d-%d" % (self.pid, self.folders))
+            os.mkdir(folder, 0o700)
+        return folder
+
+    def between_jobs(self):
+        """While no job waits: finish off the last program (its exit, what it left running, its folder) and make
+        the next folder; all of it after the report went out, so the runner is not kept waiting for it."""
+        delay = 0.001
+        while not self.control.pending() and self.sweep():
+            if select.select([self.control.sock], [], [], delay)[0]:
+                break
+            delay = min(delay * 2, 0.25)
+        while self.used:
+            self.discard(self.used.pop())
+        if self.ready_folder is None:
+            self.ready_folder = self.fresh_folder()
+        self.tidy()
+
+    def discard(self, workdir):
+        """Remove an empty scratch folder now; a full one moves aside and goes while the worker is idle."""
+        try:
+            os.rmdir(workdir)
+        except OSError:
+            os.makedirs(self.trash, exist_ok=True)
+            try:
+                os.rename(workdir, os.path.join(self.trash, os.path.basename(workdir)))
+            except OSError:
+                shutil.rmtree(workdir, ignore_errors=True)
+
+    def finish(self):
+        """Before the worker exits: nothing of its programs may outlive it (orphans would go to init)."""
+        stop = time.monotonic() + 2.0
+        while self.sweep() and time.monotonic() < stop:
+            time.sleep(0.005)
+
+    def tidy(self):
+        """Delete moved-aside scratch folders one at a time until a message comes."""
+        while not self.control.pending():
+            try:
+                names = os.listdir(self.trash)
+            except OSError:
+                return
+            if not names:
+                return
+            make_writable(os.path.join(self.trash, names[0]))
+            shutil.rmtree(os.path.join(self.trash, names[0]), ignore_errors=True)
+            if select.select([self.control.sock], [], [], 0)[0]:
+                return
+
+    def serve(self):
+        while True:
+            self.between_jobs()
+            try:
+                message = self.control.line()
+            except EOFError:
+                self.finish()
+                return
+            if "cancel" in message:
+                continue  # the job it named has already ended
+            try:
+                Job(self, message).run()
+            except OSError:
+                self.finish()
+                return  # the runner is gone
+            if self.closing:
+                self.finish()
+                return
+
+
+def make_writable(folder):
+    """A program may have taken the write bit off its own folders; give it back so they can be removed."""
+    for path, dirs, _ in os.walk(folder):
+        for name in dirs:
+            try:
+                os.chmod(os.path.join(path, name), 0o700)
+            except OSError:
+                pass
+
+
+def main():
+    control = Control(socket.socket(fileno=int(sys.argv[1])))
+    root = sys.argv[2]
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl(PR_SET_CHILD_SUBREAPER, 1)
+    for name in PRELOAD:
+        try:
+            __import__(name)
+        except ImportError:
+            pass
+    warm()
+    CHILD.snapshot_preloaded()
+    worker = Worker(control, root)
+    gc.collect()
+    gc.freeze()  # forked children then do not copy the preloaded objects when the collector touches them
+    control.send({"ready": os.getpid()})
+    worker.serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,469 @@
+"""``PythonRunner``: judges Python programs against their examples in confined children forked from warm workers.
+
+How a verdict is reached, and why a program cannot forge one:
+
+- Each program runs in a child forked from a warm worker (``runners/workers.py``); the child confines itself
+  (``sandbox.confine_child``: own process group, rlimits, a fresh scratch folder) before any user code runs,
+  loads the user's module (``Problem.context``) as a module named after its file, puts the program's
+  function in place of the user's, and runs all of the program's examples in order.
+- **Expected values never enter that process.** The child reports what each example produced (the text
+  doctest would compare, or the exception line) over its own pipe; this module compares, with doctest's
+  ``OutputChecker`` and the example's option flags. A check (``kind="assert"``, hidden tests) is code, so it
+  runs in the child, but in fresh globals with the original builtins and the standard modules as they were
+  before the program ran, calling the entry point through a wrapper that hands it only data it can trust.
+- **Every example needs a positive record.** Records carry a per-run nonce and a sequence number and must
+  come in order (begin, load, start/done per example, end). A missing record is an error, never a pass; a
+  record out of place fails the whole program. Exit codes, printed lines, ``sys.exit``, ``os._exit``,
+  ``SystemExit`` / ``KeyboardInterrupt`` / other ``BaseException`` are all failures or errors.
+- **Objects of the program's making are not taken at their word.** A value whose class the program defined
+  (or patched) is "suspect": when the example's expected text is a Python literal, its own ``repr`` must
+  match *and* so must the ``repr`` of its builtin-data form (an ``int`` subclass's ``int``); an object with
+  no such form fails. In checks, such a result reaches the check as builtin data or as an opaque value equal
+  to nothing, so an always-true ``__eq__`` never runs. The child computes all of this with builtins and code
+  captured before the program ran.
+- **What remains possible:** the program shares the child's address space with the harness. Code that
+  deliberately walks the interpreter's frames or the garbage collector (or uses ``ctypes``) can read a
+  check's expected values from the calling frame, or find the nonce and the results pipe (kept at a
+  random descriptor, not inherited across ``exec``) and write well-formed records. Closing that needs the
+  checks to run in another process; the sandbox's seccomp and Landlock layers narrow what such code can
+  reach, not this.
+
+Verdicts are cached by a hash of (program, context, path, name, examples, limits, hidden).
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import dataclasses
+import doctest
+import hashlib
+import json
+import os
+import re
+import secrets
+import signal
+import time
+from collections import OrderedDict
+from typing import Sequence
+
+from seidr.runners.example import Example
+from seidr.runners.limits import Limits
+from seidr.runners.problem import Problem
+from seidr.runners.program import Program
+from seidr.runners.verdict import ExampleResult, Outcome, Verdict
+from seidr.runners.workers import Pool, Report, WorkerLost, WorkerStartError, pool_for
+
+RUNNABLE = ("doctest", "assert")
+CACHE_SIZE = 4096
+GRACE_SECONDS = 10.0  # how far past its own deadline a worker may be before it counts as wedged
+_CHECKER = doctest.OutputChecker()
+_EXCEPTION_RE = re.compile(r"^Traceback \((?:most recent call last|innermost last)\):\s*$.*?^(?P<msg>\w+.*)",
+                           re.MULTILINE | re.DOTALL)
+
+
+class PythonRunner:
+    """Judges Python programs; one instance per server or command-line run, so its cache pays off."""
+
+    language = "python"
+
+    def __init__(self, limits: Limits = Limits(), cache: bool = True, workers: int | None = None) -> None:
+        self.limits = limits
+        self.cache = cache
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._verdicts: OrderedDict[str, Verdict] = OrderedDict()
+        self._running: dict[str, asyncio.Future] = {}
+        self._held: tuple[asyncio.AbstractEventLoop, Pool] | None = None
+        self.runs = 0  # programs sent to a worker (cached verdicts do not count)
+
+    async def judge(self, problem: Problem, programs: Sequence[Program], *, hidden: bool = False,
+                    limits: Limits | None = None) -> list[Verdict]:
+        examples = tuple(problem.hidden_tests if hidden else problem.examples)
+        limits = limits or self.limits
+        if len(programs) == 1:
+            return [await self._judge(problem, programs[0], examples, limits, hidden)]
+        return list(await asyncio.gather(*(self._judge(problem, p, examples, limits, hidden) for p in programs)))
+
+    async def close(self) -> None:
+        """Forget cached verdicts and let go of the loop's worker pool; the last runner to let go stops it."""
+        self._verdicts.clear()
+        held, self._held = self._held, None
+        if held is None:
+            return
+        loop, pool = held
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        pool.holders -= 1
+        if pool.holders <= 0:
+            if loop is running:
+                await pool.shutdown()
+            else:
+                pool.shutdown_now()
+
+    def worker_pids(self) -> list[int]:
+        """The pids of this runner's live worker processes (for tests and ``seidr doctor``)."""
+        return self._held[1].worker_pids() if self._held else []
+
+    # -------------------------------------------------------------------------------------------------------
+    def _pool(self) -> Pool:
+        loop = asyncio.get_running_loop()
+        if self._held is not None and self._held[0] is loop and not self._held[1].closed:
+            return self._held[1]
+        pool = pool_for(self.workers)
+        pool.holders += 1
+        self._held = (loop, pool)
+        return pool
+
+    async def _judge(self, problem: Problem, program: Program, examples: tuple[Example, ...], limits: Limits,
+                     hidden: bool) -> Verdict:
+        key = cache_key(problem, program, examples, limits, hidden)
+        if self.cache and key in self._verdicts:
+            self._verdicts.move_to_end(key)
+            return self._verdicts[key].as_cached()
+        if key in self._running:  # the same program is being judged right now: share its verdict
+            shared = await asyncio.shield(self._running[key])
+            if shared is None:  # the judge it waited for was cancelled; this one was not
+                return await self._judge(problem, program, examples, limits, hidden)
+            return shared.as_cached()
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._running[key] = future
+        try:
+            verdict, keep = await self._run(problem, program, examples, limits)
+        except BaseException as exc:
+            if isinstance(exc, asyncio.CancelledError):
+                future.set_result(None)
+            else:
+                future.set_exception(exc)
+                future.exception()  # marked retrieved: the waiters, if any, raise it themselves
+            raise
+        else:
+            future.set_result(verdict)
+        finally:
+            self._running.pop(key, None)
+        if self.cache and keep:
+            self._verdicts[key] = verdict
+            while len(self._verdicts) > CACHE_SIZE:
+                self._verdicts.popitem(last=False)
+        return verdict
+
+    async def _run(self, problem: Problem, program: Program, examples: tuple[Example, ...],
+                   limits: Limits) -> tuple[Verdict, bool]:
+        """The verdict, and whether it may be cached (not when the machinery, not the program, failed)."""
+        started = time.monotonic()
+        runnable = [(i, e) for i, e in enumerate(examples) if e.kind in RUNNABLE and not e.skipped]
+        if not runnable:
+            return Verdict(tuple(_static(e) for e in examples)), True
+        job = make_job(problem, program, [e for _, e in runnable], limits)
+        self.runs += 1
+        try:
+            report = await self._pool().run(job, limits.program_seconds + GRACE_SECONDS)
+        except (WorkerLost, WorkerStartError) as exc:
+            message = str(exc)
+            results = tuple(_static(e) if e.kind not in RUNNABLE or e.skipped else
+                            ExampleResult(e, Outcome.ERROR, e.expected, message=message) for e in examples)
+            return Verdict(results, error=message, seconds=time.monotonic() - started), False
+        verdict = assemble(examples, runnable, job, report, limits)
+        return dataclasses.replace(verdict, seconds=time.monotonic() - started), report.timeout != "cancelled"
+
+
+# the job ------------------------------------------------------------------------------------------------------
+def cache_key(problem: Problem, program: Program, examples: tuple[Example, ...], limits: Limits,
+              hidden: bool) -> str:
+    fields = [program.code, problem.context, problem.path or "", problem.name, problem.code, repr(limits), repr(hidden)]
+    for e in examples:
+        fields += [e.kind, e.source, repr(e.expected), repr(e.exception), repr(sorted(e.options)), repr(e.line),
+                   repr(e.label)]
+    digest = hashlib.sha256()
+    for field in fields:
+        data = field.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+def module_of(path: str | None) -> tuple[str, str | None, str | None]:
+    """(module name, package, folder for ``sys.path``) for the file at ``path``, as pytest's default import
+    mode finds them: up through folders with an ``__init__.py``, the first folder without one goes on the path."""
+    if not path:
+        return "program", None, None
+    folder, filename = os.path.split(os.path.abspath(path))
+    name = os.path.splitext(filename)[0]
+    parts = [] if name == "__init__" else [name]
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        folder, package = os.path.split(folder)
+        parts.insert(0, package)
+        if not package:
+            break
+    dotted = ".".join(parts) or os.path.basename(folder) or "program"
+    package = dotted if name == "__init__" else (dotted.rpartition(".")[0] or None)
+    return dotted, package, folder
+
+
+def make_job(problem: Problem, program: Program, examples: list[Example], limits: Limits) -> dict:
+    """What the worker needs for one program, and nothing it must not see: no expected value."""
+    module, package, folder = module_of(problem.path)
+    # The user's own function, unchanged, is already in the module: running it again would repeat its
+    # decorators' side effects and lose its real line numbers.
+    in_context = bool(problem.code.strip()) and program.code == problem.code and problem.code in problem.context
+    return {
+        "nonce": secrets.token_hex(16),
+        "module": module,
+        "package": package,
+        "sys_path": folder,
+        "path": os.path.abspath(problem.path) if problem.path else None,
+        "context": problem.context,
+        "code": None if in_context else program.code,
+        "name": problem.name,
+        "examples": [{"source": e.source, "kind": e.kind, "label": e.label} for e in examples],
+        "limits": vars(limits),
+    }
+
+
+# reading the report ----------------------------------------------------------------------------------------
+class Tampered(Exception):
+    pass
+
+
+def read_records(raw: bytes, nonce: str) -> list[tuple[str, int, dict]]:
+    """The child's records (JSON bodies), checked for nonce and order; a frame cut short by a kill at the end is
+    dropped."""
+    out: list[tuple[str, int, dict]] = []
+    pos = 0
+    while pos < len(raw):
+        end = raw.find(b"\n", pos)
+        if end < 0:
+            break
+        try:
+            tag, seq, kind, index, length = raw[pos:end].decode("ascii").split(" ")
+            seq_n, index_n, length_n = int(seq), int(index), int(length)
+        except (UnicodeDecodeError, ValueError):
+            raise Tampered("a malformed record") from None
+        if end + 1 + length_n > len(raw):
+            break
+        if tag != nonce:
+            raise Tampered("a record without this run's nonce")
+        if seq_n != len(out):
+            raise Tampered("a record out of sequence")
+        try:
+            payload = json.loads(raw[end + 1:end + 1 + length_n].decode("utf-8", "surrogatepass"))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            raise Tampered("an unreadable record") from None
+        if not isinstance(payload, dict):
+            raise Tampered("an unreadable record")
+        out.append((kind, index_n, payload))
+        pos = end + 1 + length_n
+    return out
+
+
+def follow(records: list[tuple[str, int, dict]], count: int) -> tuple[dict | None, dict[int, dict], int | None, bool]:
+    """(load record, done records by example, the example started but not done, whether ``end`` came),
+    raising ``Tampered`` for anything out of the expected order."""
+    expected = ["begin", "load"]
+    load, done, running, ended = None, {}, None, False
+    for position, (kind, index, payload) in enumerate(records):
+        if position < 2:
+            if kind != expected[position]:
+                raise Tampered(f"a {kind!r} record where {expected[position]!r} belongs")
+            if kind == "load":
+                load = payload
+            continue
+        if ended or not (load or {}).get("ok"):
+            raise Tampered("a record after the end")
+        step = position - 2
+        want_kind = "start" if step % 2 == 0 else "done"
+        want_index = step // 2
+        if kind == "end" and step % 2 == 0 and want_index == count:
+            ended = True
+            continue
+        if kind != want_kind or index != want_index or want_index >= count:
+            raise Tampered(f"a {kind!r} record for example {index} out of order")
+        if kind == "start":
+            running = index
+        else:
+            done[index] = payload
+            running = None
+    return load, done, running, ended
+
+
+def assemble(examples: tuple[Example, ...], runnable: list[tuple[int, Example]], job: dict, report: Report,
+             limits: Limits) -> Verdict:
+    output = report.output.decode("utf-8", errors="replace") + ("\n[output cut]" if report.output_cut else "")
+    try:
+        load, done, running, _ = follow(read_records(report.records, job["nonce"]), len(runnable))
+    except Tampered as why:
+        message = f"the program interfered with the judge's results ({why})"
+        return _whole(examples, message, output)
+    if load is None or not load.get("ok"):
+        if load is None:
+            message = "the module did not finish loading: " + _stopped(report, limits, "while loading")
+        else:
+            message = "the module did not load: " + _exception_text(load)
+        return _whole(examples, message, output)
+    results: dict[int, ExampleResult] = {}
+    stop: str | None = None
+    for position, (index, example) in enumerate(runnable):
+        if position in done:
+            try:
+                results[index] = compare(example, done[position], limits)
+            except (AttributeError, TypeError, ValueError, KeyError):  # well-formed, in order, but not ours
+                return _whole(examples, "the program interfered with the judge's results (an unreadable result)",
+                              output)
+        elif position == running:
+            results[index] = _unfinished(example, report, limits)
+            stop = f"not run: the example on line {example.line + 1} " + (
+                "timed out" if results[index].outcome is Outcome.TIMEOUT else "did not finish")
+        else:
+            results[index] = ExampleResult(example, Outcome.ERROR, example.expected,
+                                           message=stop or "not run: " + _stopped(report, limits, "before it"))
+    return Verdict(tuple(results.get(i) or _static(e) for i, e in enumerate(examples)), output=output)
+
+
+def _whole(examples: tuple[Example, ...], message: str, output: str) -> Verdict:
+    results = tuple(_static(e) if e.kind not in RUNNABLE or e.skipped else
+                    ExampleResult(e, Outcome.ERROR, e.expected, message=message) for e in examples)
+    return Verdict(results, error=message, output=output)
+
+
+def _static(example: Example) -> ExampleResult:
+    """The result of an example that is not run: skipped, or of a kind this runner does not handle."""
+    if example.kind in RUNNABLE:
+        return ExampleResult(example, Outcome.SKIPPED, example.expected)
+    return ExampleResult(example, Outcome.ERROR, example.expected,
+                         message=f"the Python runner cannot run {example.kind!r} examples")
+
+
+def _unfinished(example: Example, report: Report, limits: Limits) -> ExampleResult:
+    if report.timeout == "example":
+        return ExampleResult(example, Outcome.TIMEOUT, example.expected,
+                             message=f"timed out after {limits.example_seconds:g} s")
+    if report.timeout == "program":
+        return ExampleResult(example, Outcome.TIMEOUT, example.expected,
+                             message=f"timed out: the program used up its {limits.program_seconds:g} s")
+    return ExampleResult(example, Outcome.ERROR, example.expected, message=_stopped(report, limits, "while it ran"))
+
+
+def _stopped(report: Report, limits: Limits, when: str) -> str:
+    """Why the child stopped reporting."""
+    if report.timeout == "program":
+        return f"timed out: the program used up its {limits.program_seconds:g} s"
+    if report.timeout == "example":
+        return f"timed out after {limits.example_seconds:g} s"
+    if report.timeout == "flood":
+        return "the program sent more result data than any example produces"
+    if report.timeout == "cancelled":
+        return "cancelled"
+    status = report.status
+    if status is None:
+        return f"the program ended {when}"
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        hint = {"SIGXCPU": " (CPU time limit)", "SIGKILL": " (killed: out of memory or processes?)",
+                "SIGSEGV": " (crashed)", "SIGXFSZ": " (file size limit)"}.get(name, "")
+        return f"the program was killed by {name}{hint} {when}"
+    return f"the program ended the process (exit status {os.WEXITSTATUS(status)}) {when}"
+
+
+# comparing ---------------------------------------------------------------------------------------------------
+def _flags(example: Example) -> int:
+    flags = 0
+    for option in example.options:
+        name = option.lstrip("+-")
+        value = doctest.OPTIONFLAGS_BY_NAME.get(name, 0)
+        flags = flags & ~value if option.startswith("-") else flags | value
+    return flags
+
+
+def _want(text: str | None) -> str:
+    if not text:
+        return ""
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _expected_exception(example: Example) -> str | None:
+    """doctest's ``exc_msg`` for an example that expects an exception, from ``exception`` (or, as some
+    extractors give it, the whole traceback)."""
+    text = example.exception
+    if text is None:
+        return None
+    match = _EXCEPTION_RE.match(text)
+    return _want(match.group("msg") if match else text)
+
+
+def _strip_details(message: str) -> str:
+    """doctest's IGNORE_EXCEPTION_DETAIL: the exception's name without its module or message."""
+    end = message.find("\n")
+    end = len(message) if end < 0 else end
+    colon = message.find(":", 0, end)
+    end = colon if colon >= 0 else end
+    return message[message.rfind(".", 0, end) + 1:end]
+
+
+def _is_literal(text: str) -> bool:
+    try:
+        ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return bool(text.strip())
+
+
+def _exception_text(info: dict) -> str:
+    line = str(info.get("line", "")).strip() or "an exception"
+    where = str(info.get("where") or "")
+    return f"{line} ({where})" if where else line
+
+
+def compare(example: Example, record: dict, limits: Limits) -> ExampleResult:
+    printed = str(record.get("out") or "") + str(record.get("err") or "")
+    if record.get("cut"):
+        printed += f"\n[output cut at {limits.output_bytes} bytes]"
+    if example.kind == "assert":
+        return _compare_check(example, record, printed)
+    flags = _flags(example)
+    exc = record.get("exc")
+    exc_msg = _expected_exception(example)
+    got = str(record.get("got") or "")
+    if exc_msg is not None:
+        if exc:
+            actual = str(exc.get("line", ""))
+            ok = _CHECKER.check_output(exc_msg, actual, flags) or (
+                flags & doctest.IGNORE_EXCEPTION_DETAIL
+                and _CHECKER.check_output(_strip_details(exc_msg), _strip_details(actual), flags))
+            return ExampleResult(example, Outcome.PASSED if ok else Outcome.FAILED, exc_msg.strip(),
+                                 actual.strip(), output=printed)
+        return ExampleResult(example, Outcome.FAILED, exc_msg.strip(), got or "nothing raised", output=printed)
+    if exc:
+        return ExampleResult(example, Outcome.ERROR, example.expected, message=_exception_text(exc), output=printed)
+    want = _want(example.expected)
+    if not _CHECKER.check_output(want, got, flags):
+        return ExampleResult(example, Outcome.FAILED, example.expected, got, output=printed)
+    if record.get("suspect") and _is_literal(want):
+        plain = record.get("plain")
+        if plain is None or not _CHECKER.check_output(want, str(plain), flags):
+            shown = "has no value as plain data" if plain is None else f"is {str(plain).strip()} as plain data"
+            return ExampleResult(example, Outcome.FAILED, example.expected,
+                                 f"{got.strip()} (an object of the program's own class that {shown})",
+                                 output=printed)
+    return ExampleResult(example, Outcome.PASSED, example.expected, got, output=printed)
+
+
+def _compare_check(example: Example, record: dict, printed: str) -> ExampleResult:
+    exc = record.get("exc")
+    if not exc:
+        return ExampleResult(example, Outcome.PASSED, output=printed)
+    if record.get("assert"):
+        line = str(exc.get("source") or "") or example.describe()
+        if "left" in record and "right" in record:
+            return ExampleResult(example, Outcome.FAILED, str(record["right"]), str(record["left"]), message=line,
+                                 output=printed)
+        detail = str(exc.get("line", "")).strip()
+        actual = f"{line} failed" + (f": {detail.partition(': ')[2]}" if ": " in detail else "")
+        return ExampleResult(example, Outcome.FAILED, example.describe(), actual, message=line, output=printed)
+    return ExampleResult(example, Outcome.ERROR, message=_exception_text(exc), output=printed)
+
+
+__all__ = ["PythonRunner"]

@@ -1,0 +1,385 @@
+"""``seidr check PATH...``: run the examples of every function in files and folders, print each one that
+fails on its own line, and exit 1 when any does (2 when the command itself is misused)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+
+HELP = "run the examples of every function in files or folders and report the ones that fail"
+
+# folders a recursive walk never enters (besides hidden ones): environments, caches and build outputs
+SKIP_FOLDERS = frozenset({".venv", "venv", "node_modules", "__pycache__", "build", "target", "dist"})
+# files seidr reads but does not check: type stubs have no bodies to run
+SKIP_SUFFIXES = (".pyi",)
+KNOWN = "a Python, C++, Rust or Verus source file"
+TOOLCHAINS = {"cpp": ("g++", "C++"), "rust": ("rustc", "Rust")}
+BROKEN = "the file does not parse"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
+    parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
+
+
+@dataclass
+class FunctionReport:
+    """One function with examples: ``status`` is passed, failed, stub or not-checked."""
+
+    problem: object
+    status: str = "not-checked"
+    verdict: object = None
+    reason: str | None = None
+
+
+@dataclass
+class FileReport:
+    path: str
+    language: str
+    text: str = ""
+    limits: object = None
+    messages: list = field(default_factory=list)  # (0-based line, 0-based column, kind, message)
+    toolchain: str | None = None  # why its functions could not be run: a compiler or verifier is missing
+    functions: list[FunctionReport] = field(default_factory=list)
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+    import os
+    import sys
+
+    files, skipped = _collect(args.paths)
+    for path, why in skipped:
+        print(f"seidr check: skipping {path} ({why})", file=sys.stderr)
+    notes: list[str] = []
+    limits = {path: _limits(path, notes) for path in args.paths}
+    for note in notes:
+        print(f"seidr check: {note}", file=sys.stderr)
+    reports = [_read(path, limits[root]) for root, path in files]
+    if not reports and not skipped:
+        print("seidr check: no source files to check under " + ", ".join(args.paths), file=sys.stderr)
+    asyncio.run(_judge_all(reports))
+    try:
+        if args.json:
+            _print_json(reports, skipped, notes)
+        else:
+            _print_text(reports)
+        sys.stdout.flush()
+    except BrokenPipeError:  # piped into head: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1 if any(_fails(report) for report in reports) else 0
+
+
+# --- which files ---------------------------------------------------------------------------------------
+
+def _collect(paths: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(the argument it came from, file) for each file to check, in a stable order, and the files named
+    explicitly that seidr does not check, with why."""
+    import os
+
+    from seidr.cli import UsageError
+    from seidr.synth.extract import language_for
+
+    files: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
+    for root in paths:
+        if os.path.isdir(root):
+            for folder, dirs, names in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_FOLDERS)
+                for name in sorted(names):
+                    path = os.path.join(folder, name)
+                    if language_for(path) and not name.endswith(SKIP_SUFFIXES):
+                        files.append((root, path))
+        elif os.path.exists(root):
+            if root.endswith(SKIP_SUFFIXES):
+                skipped.append((root, "a type stub file has no bodies to run"))
+            elif language_for(root):
+                files.append((root, root))
+            else:
+                skipped.append((root, f"not {KNOWN}"))
+        else:
+            raise UsageError(f"no such file or folder: {root}")
+    return files, skipped
+
+
+def _read(path: str, limits) -> FileReport:
+    import tokenize
+
+    from seidr.cli import UsageError
+    from seidr.synth.extract import language_for
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    report = FileReport(path, language_for(path) or "python", limits=limits)
+    encoding = "utf-8-sig"
+    if report.language == "python":
+        try:  # a coding cookie names the encoding, as for Python itself
+            encoding, _ = tokenize.detect_encoding(iter(data.splitlines(keepends=True)).__next__)
+        except (SyntaxError, StopIteration):
+            encoding = "utf-8-sig"
+    try:
+        report.text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode(encoding, "replace"))
+        report.messages.append((data.count(b"\n", 0, exc.start), column, "error",
+                                f"not {encoding} text: byte 0x{data[exc.start]:02x} ({exc.reason}); "
+                                "save the file as UTF-8 or declare its encoding"))
+        return report
+    report.language = language_for(path, report.text) or "python"
+    return report
+
+
+# --- settings ------------------------------------------------------------------------------------------
+
+def _limits(path: str, notes: list[str]):
+    """The limits the settings file above ``path`` sets; the schema is loaded only when there is one."""
+    from seidr.runners.limits import Limits
+    from seidr.synth.config_file import read_config_file
+
+    table, problems = read_config_file(path)
+    notes.extend(p for p in problems if p not in notes)
+    if not table:
+        return Limits()
+    from seidr.synth.settings import load_settings
+
+    settings, problems = load_settings(table)
+    notes.extend(p for p in problems if p not in notes)
+    return settings.limits.to_limits()
+
+
+# --- judging -------------------------------------------------------------------------------------------
+
+async def _judge_all(reports: list[FileReport]) -> None:
+    """Extract every file, then judge every function with examples at once, one runner per language."""
+    import asyncio
+
+    from seidr.synth.extract import extract
+
+    runners: dict[str, object] = {}
+    jobs = []
+    try:
+        for report in reports:
+            if report.messages:  # not decodable
+                continue
+            extraction = extract(report.text, report.path, report.language)
+            for message in extraction.messages:
+                kind = "syntax" if message.severity == "error" else message.severity
+                report.messages.append((message.line, message.col, kind, message.message))
+            broken = any(kind == "syntax" for _, _, kind, _ in report.messages)
+            for problem in sorted(extraction.problems, key=lambda p: p.line):
+                if not problem.examples:
+                    continue
+                function = FunctionReport(problem)
+                report.functions.append(function)
+                if broken:
+                    function.reason = BROKEN
+                elif problem.is_stub:
+                    function.status = "stub"
+                elif not problem.checked_examples():
+                    function.status = "passed"
+                else:
+                    runner, missing = _runner_for(report.language, runners)
+                    if missing:
+                        function.reason = report.toolchain = missing
+                    else:
+                        jobs.append(_judge(runner, function, report.limits))
+        await asyncio.gather(*jobs)
+    finally:
+        for runner in runners.values():
+            if runner is not None and not isinstance(runner, str):
+                await runner.close()
+
+
+def _runner_for(language: str, runners: dict) -> tuple[object, str | None]:
+    """The one runner for ``language`` in this run, or why there is none (a missing compiler, verifier or
+    runner); the reason is remembered so it is found once."""
+    if language not in runners:
+        missing = _missing_toolchain(language)
+        if missing is None:
+            try:
+                runners[language] = _make_runner(language)
+            except Exception as exc:  # a runner that cannot start is reported, not raised
+                runners[language] = f"the {language} runner cannot start: {exc}"
+        else:
+            runners[language] = missing
+    runner = runners[language]
+    return (None, runner) if isinstance(runner, str) else (runner, None)
+
+
+def _missing_toolchain(language: str) -> str | None:
+    import shutil
+
+    if language == "verus":
+        from seidr.runners.verus import NOT_INSTALLED, verus_binary
+
+        return None if verus_binary() else NOT_INSTALLED
+    if language in TOOLCHAINS:
+        tool, name = TOOLCHAINS[language]
+        if shutil.which(tool) is None:
+            return f"{tool} not found; install it to check {name} files"
+    return None
+
+
+def _make_runner(language: str):
+    from seidr.runners.runner import get_runner
+
+    try:
+        return get_runner(language)
+    except ModuleNotFoundError as exc:
+        if exc.name != f"seidr.runners.{language}":
+            raise
+        # the stopgap judge stands in for a runner not yet in the tree (it brings the settings schema)
+        from seidr.synth.develop import runner_for
+
+        return runner_for(language)
+
+
+async def _judge(runner, function: FunctionReport, limits) -> None:
+    from seidr.runners.program import Program
+
+    try:
+        [verdict] = await runner.judge(function.problem, [Program(function.problem.code)], limits=limits)
+    except Exception as exc:  # the runner broke, not the program: say so for this function, go on
+        function.reason = f"the runner failed: {type(exc).__name__}: {exc}"
+        return
+    function.verdict = verdict
+    function.status = "passed" if verdict.passed else "failed"
+
+
+# --- output --------------------------------------------------------------------------------------------
+
+def _fails(report: FileReport) -> bool:
+    return bool(report.messages and any(kind != "information" for _, _, kind, _ in report.messages)) or any(
+        f.status != "passed" for f in report.functions)
+
+
+def _counts(function: FunctionReport) -> tuple[int, int, int]:
+    """(passed, counted, skipped) examples of a function."""
+    checked = len(function.problem.checked_examples())
+    skipped = len(function.problem.examples) - checked
+    verdict = function.verdict
+    if verdict is None or not verdict.counted:  # not run, or the whole program failed before any example
+        return 0, checked, skipped
+    return verdict.n_passed, verdict.n_total, skipped
+
+
+def _expected_text(result) -> str:
+    example = result.example
+    return example.exception or result.expected or example.expected or ""
+
+
+def _failure(result) -> str:
+    """What went wrong with one example, after ``file:line: ``."""
+    outcome = result.outcome.value
+    if outcome == "timeout":
+        return "timeout: " + (result.message or "timed out")
+    if outcome == "error":
+        return "error: " + (result.message or "the example raised")
+    expected = _expected_text(result).strip() or "nothing"
+    actual = (result.actual if result.actual is not None else (result.message or "")).strip() or "nothing"
+    if "\n" not in expected and "\n" not in actual:
+        return f"expected {expected}, got {actual}"
+    indent = "\n    "
+    return f"expected{indent}{indent.join(expected.splitlines())}\n  got{indent}{indent.join(actual.splitlines())}"
+
+
+def _print_text(reports: list[FileReport]) -> None:
+    counts = {"passed": 0, "failed": 0, "stub": 0, "not-checked": 0}
+    for report in reports:
+        for line, _, kind, message in report.messages:
+            prefix = "syntax error: " if kind == "syntax" else ""
+            print(f"{report.path}:{line + 1}: {prefix}{message}")
+        if report.toolchain:
+            print(f"{report.path}: {report.toolchain}")
+        explained = (report.toolchain, BROKEN)
+        for function in report.functions:
+            problem = function.problem
+            counts[function.status] += 1
+            where = f"{report.path}:{problem.line + 1} {problem.name}"
+            passed, total, skipped = _counts(function)
+            more = f" ({skipped} skipped)" if skipped else ""
+            if function.status == "not-checked":
+                print(f"{where} not checked" + ("" if function.reason in explained else f": {function.reason}"))
+                continue
+            if function.status == "stub":
+                print(f"{where} 0/{total} examples pass (not implemented){more}")
+                print(f"{report.path}:{problem.line + 1}: {problem.name} is a stub with {total} "
+                      f"example{'s' * (total != 1)}; write its body or run seidr synth")
+                continue
+            print(f"{where} {passed}/{total} examples pass{more}")
+            verdict = function.verdict
+            if verdict is None:
+                continue
+            if verdict.error:  # the program failed as a whole (did not load, compile, or finish in time)
+                print(f"{report.path}:{problem.line + 1}: error: {verdict.error}")
+                continue
+            for result in verdict.failures:
+                print(f"{report.path}:{result.example.line + 1}: {_failure(result)}")
+    shown = [f"{counts['passed']} pass", f"{counts['failed']} fail"]
+    shown += [f"{counts['stub']} stub{'s' * (counts['stub'] != 1)}"] if counts["stub"] else []
+    shown += [f"{counts['not-checked']} not checked"] if counts["not-checked"] else []
+    total = sum(counts.values())
+    print(f"{total} function{'s' * (total != 1)} with examples in {len(reports)} "
+          f"file{'s' * (len(reports) != 1)}: " + ", ".join(shown))
+
+
+def _print_json(reports: list[FileReport], skipped: list[tuple[str, str]], notes: list[str]) -> None:
+    """One object; every line and column is 1-based, as in the text output."""
+    import json
+
+    files = []
+    summary = {"files": len(reports), "functions": 0, "passed": 0, "failed": 0, "stubs": 0, "not_checked": 0,
+               "examples": 0, "examples_passed": 0}
+    for report in reports:
+        functions = []
+        for function in report.functions:
+            passed, total, skipped_n = _counts(function)
+            summary["functions"] += 1
+            summary[{"passed": "passed", "failed": "failed", "stub": "stubs"}.get(function.status, "not_checked")] += 1
+            summary["examples"] += total
+            summary["examples_passed"] += passed
+            functions.append({
+                "name": function.problem.name,
+                "line": function.problem.line + 1,
+                "status": function.status,
+                "passed": passed,
+                "total": total,
+                "skipped": skipped_n,
+                "reason": function.reason or (function.verdict.error if function.verdict is not None else None),
+                "examples": _json_examples(function),
+            })
+        files.append({
+            "path": report.path,
+            "language": report.language,
+            "messages": [{"line": line + 1, "column": col + 1, "kind": kind, "message": message}
+                         for line, col, kind, message in report.messages],
+            "toolchain": report.toolchain,
+            "functions": functions,
+        })
+    out = {
+        "ok": not any(_fails(r) for r in reports),
+        "summary": summary,
+        "files": files,
+        "skipped": [{"path": path, "reason": why} for path, why in skipped],
+        "notes": notes,
+    }
+    print(json.dumps(out, indent=2))
+
+
+def _json_examples(function: FunctionReport) -> list[dict]:
+    """Each example with its outcome: passed, failed, error, timeout, skipped, or not-run (a stub, or a
+    function that was not checked)."""
+    results = {r.example: r for r in function.verdict.results} if function.verdict is not None else {}
+    out = []
+    for example in function.problem.examples:
+        result = results.get(example)
+        entry = {"line": example.line + 1, "source": example.source, "expected": example.expected,
+                 "outcome": "skipped" if example.skipped else (result.outcome.value if result else "not-run")}
+        if result is not None and not result.passed:
+            entry.update(actual=result.actual, message=result.message)
+        out.append(entry)
+    return out

@@ -1,0 +1,472 @@
+"""Python extraction: every function and method with its docstring's doctests, each example on its own
+document line; a module that does not parse still yields the functions around the broken block.
+
+Lines are 0-based document lines split at ``\\n``, ``\\r\\n`` and ``\\r`` (as Python and LSP count them);
+columns count characters (code points) within a line.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import doctest
+import inspect
+import io
+import re
+import tokenize
+import warnings
+
+from seidr.runners.example import Example
+from seidr.runners.problem import Problem, Span
+from seidr.synth.extract import Extraction, SourceMessage
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_PARSER = doctest.DocTestParser()
+_FLAG_NAMES = {flag: name for name, flag in doctest.OPTIONFLAGS_BY_NAME.items()}
+# how many times a broken module is parsed again with one more top-level block blanked out
+_MAX_REPAIRS = 25
+# a line that starts a top-level statement (not a continuation of the one above it)
+_TOP_LEVEL = re.compile(r"(?!(?:else|elif|except|finally)\b)[^\s#)\]}]")
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# statement lists of compound statements, in source order; functions in them are module (or class) attributes
+_BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
+class _Source:
+    """The text as parsed: its lines, and the conversions from ``ast``'s UTF-8 byte columns."""
+
+    def __init__(self, text: str) -> None:
+        self.bom = 1 if text.startswith("\ufeff") else 0
+        self.lines = _NEWLINE.split(text[self.bom:])
+
+    def col(self, line: int, byte_col: int) -> int:
+        """The character column of a byte offset ``ast`` reports (before any byte-order mark)."""
+        text = self.lines[line]
+        if not text.isascii():
+            byte_col = len(text.encode("utf-8", "surrogatepass")[:byte_col].decode("utf-8", "replace"))
+        return byte_col
+
+    def shown(self, line: int, col: int) -> int:
+        """A column of the parsed text as a column of the document, which may start with a byte-order mark."""
+        return col + self.bom if line == 0 else col
+
+    def end_of(self, line: int) -> int:
+        return self.shown(line, len(self.lines[line]))
+
+    def text(self, first: int, first_col: int, last: int, last_col: int) -> str:
+        if first == last:
+            return self.lines[first][first_col:last_col]
+        middle = self.lines[first + 1:last]
+        return "\n".join([self.lines[first][first_col:], *middle, self.lines[last][:last_col]])
+
+
+def extract(text: str, path: str | None = None) -> Extraction:
+    """Every function and method of a module (functions nested in a function are left out, as doctest's
+    finder leaves them out: nothing outside the function can call them). Never raises."""
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8", "replace")
+    source = _Source(text)
+    out = Extraction("python")
+    tree, message = _parse(source)
+    if message is not None:
+        out.messages.append(message)
+    if tree is None:
+        return out
+    for node, name in _functions(tree.body, ""):
+        problem, warning = _problem(node, name, source, text, path)
+        out.problems.append(problem)
+        if warning is not None:
+            out.messages.append(warning)
+    return out
+
+
+# --- parsing, and recovery from a syntax error ----------------------------------------------------------
+
+_UNREADABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unreadable_character(source: _Source) -> SourceMessage | None:
+    """A NUL or a lone surrogate, which Python refuses before it parses anything; each is replaced (by a
+    space, by U+FFFD) so that what can be found is still found."""
+    found = None
+    for n, line in enumerate(source.lines):
+        bad = _UNREADABLE.search(line) if "\0" in line or not line.isascii() else None
+        if bad is None:
+            continue
+        if found is None:
+            char = bad.group()
+            what = "a NUL character" if char == "\0" else f"an unpaired surrogate ({ascii(char)[1:-1]})"
+            found = SourceMessage(n, source.shown(n, bad.start()),
+                                  f"the file holds {what}, which Python source cannot hold")
+        source.lines[n] = _UNREADABLE.sub(lambda m: " " if m.group() == "\0" else "\ufffd", line)
+    return found
+
+
+def _parse(source: _Source) -> tuple[ast.Module | None, SourceMessage | None]:
+    """The module's tree and the first syntax error; after an error, the top-level block around it is
+    blanked out (lines kept, so positions hold) and the rest parsed again."""
+    first = _unreadable_character(source)
+    for _ in range(_MAX_REPAIRS):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escapes and the like are not ours to report
+                return ast.parse("\n".join(source.lines)), first
+        except SyntaxError as exc:
+            error = _syntax_message(source, exc)
+        except (RecursionError, MemoryError):
+            return None, first or SourceMessage(0, 0, "the code is nested too deeply for Python's parser")
+        except SystemError as exc:  # the parser's own failure (CPython 3.11's recursion bookkeeping)
+            return None, first or SourceMessage(0, 0, f"Python's parser failed on this file: {exc}")
+        except ValueError as exc:  # NUL bytes on Pythons that raise ValueError for them
+            return None, first or SourceMessage(0, 0, str(exc))
+        first = first or error
+        if not _blank_block(source.lines, error.line):
+            return None, first
+    return None, first
+
+
+def _syntax_message(source: _Source, exc: SyntaxError) -> SourceMessage:
+    last = len(source.lines) - 1
+    line = min(max((exc.lineno or 1) - 1, 0), last)
+    text = source.lines[line]
+    col = min(max((exc.offset or 1) - 1, 0), len(text))
+    if isinstance(exc, IndentationError) and not (exc.msg or "").startswith("expected"):
+        col = len(text) - len(text.lstrip())  # Python's column for a bad indent is inside it, or past the line
+    end_line = end_col = None
+    if exc.end_lineno and exc.end_offset and (exc.end_lineno - 1, exc.end_offset - 1) > (line, col):
+        end_line = min(exc.end_lineno - 1, last)
+        end_col = source.shown(end_line, min(exc.end_offset - 1, len(source.lines[end_line])))
+    return SourceMessage(line, source.shown(line, col), exc.msg or "invalid syntax", end_line=end_line,
+                         end_col=end_col)
+
+
+def _blank_block(lines: list[str], line: int) -> bool:
+    """Take the broken code around ``line`` out: the innermost method (or nested class) holding it becomes
+    ``pass``, so the rest of its class survives; at the top level, the whole statement with its decorators
+    is blanked. False if nothing was left to take out."""
+    line = min(max(line, 0), len(lines) - 1)
+    inner = _enclosing_definition(lines, line)
+    if inner is not None:
+        start, end, indent = inner
+        if lines[start] != indent + "pass" or any(lines[start + 1:end]):
+            lines[start:end] = [indent + "pass"] + [""] * (end - start - 1)
+            return True
+    start = line
+    while start > 0 and not _TOP_LEVEL.match(lines[start]):
+        start -= 1
+    while start > 0 and lines[start - 1].startswith("@"):
+        start -= 1
+    end = line + 1
+    while end < len(lines) and not _TOP_LEVEL.match(lines[end]):
+        end += 1
+    changed = any(lines[start:end])
+    lines[start:end] = [""] * (end - start)
+    return changed
+
+
+_DEFINITION = re.compile(r"([ \t]*)(?:async[ \t]+def|def|class)\b")
+
+
+def _indent(text: str) -> int | None:
+    """The width of a line's indentation, or None for a blank or comment line (which says nothing)."""
+    stripped = text.lstrip()
+    return None if not stripped or stripped.startswith("#") else len(text) - len(stripped)
+
+
+def _enclosing_definition(lines: list[str], line: int) -> tuple[int, int, str] | None:
+    """(first line with decorators, end line, indentation) of the innermost indented ``def`` or ``class``
+    holding ``line``, judged by indentation alone; None at the top level."""
+    limit = _indent(lines[line])
+    found = None
+    for n in range(line, -1, -1):
+        width = _indent(lines[n])
+        if width is None or (n != line and limit is not None and width >= limit):
+            continue
+        limit = width
+        match = _DEFINITION.match(lines[n])
+        if match:
+            found = n, match.group(1)
+            break
+        if width == 0:
+            return None
+    if found is None or not found[1]:
+        return None
+    start, indent = found
+    while start > 0 and lines[start - 1].startswith(indent + "@"):
+        start -= 1
+    end = line + 1
+    while end < len(lines) and (_indent(lines[end]) is None or _indent(lines[end]) > len(indent)):
+        end += 1
+    return start, end, indent
+
+
+# --- functions and their examples ------------------------------------------------------------------------
+
+def _functions(body: list[ast.stmt], prefix: str):
+    """(node, qualified name) for each function defined at this level, through classes (``Outer.Inner.f``)
+    and compound statements (``if``, ``try``, ``with``, ...), but not into function bodies."""
+    for node in body:
+        if isinstance(node, _DEFS):
+            yield node, prefix + node.name
+        elif isinstance(node, ast.ClassDef):
+            yield from _functions(node.body, prefix + node.name + ".")
+        else:
+            for field in _BLOCK_FIELDS:
+                for child in getattr(node, field, None) or ():
+                    if isinstance(child, (ast.excepthandler, ast.match_case)):
+                        yield from _functions(child.body, prefix)
+                    elif isinstance(child, ast.stmt):
+                        yield from _functions([child], prefix)
+
+
+def _docstring(node) -> ast.Expr | None:
+    first = node.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        return first
+    return None
+
+
+def _problem(node, name: str, source: _Source, text: str, path: str | None):
+    lines = source.lines
+    doc = _docstring(node)
+    def_line = node.lineno - 1
+    top = node.decorator_list[0].lineno - 1 if node.decorator_list else def_line
+    last = node.end_lineno - 1
+    header_line, header_col = _header_end(source, node)
+    signature = source.text(def_line, source.col(def_line, node.col_offset), header_line, header_col)
+    if doc is not None:
+        body_line = doc.end_lineno - 1
+        body_col = source.col(body_line, doc.end_col_offset)
+        examples, description, warning = _examples(doc.value, name, source)
+    else:
+        body_line, body_col = header_line, header_col
+        examples, description, warning = (), "", None
+    rest = node.body[1:] if doc is not None else node.body
+    problem = Problem(
+        language="python",
+        name=name,
+        signature=signature,
+        description=description,
+        examples=examples,
+        context=text,
+        code=source.text(top, 0, last, len(lines[last])),
+        path=path,
+        line=def_line,
+        code_span=Span(top, 0, last, source.end_of(last)),
+        body_span=Span(body_line, source.shown(body_line, body_col), last, source.end_of(last)),
+        is_stub=all(_placeholder(s) for s in rest),
+    )
+    return problem, warning
+
+
+def _header_end(source: _Source, node) -> tuple[int, int]:
+    """Line and column just after the ``:`` that ends the ``def`` header (which may span lines)."""
+    def_line = node.lineno - 1
+    body_line = node.body[0].lineno - 1
+    line = source.lines[def_line].rstrip()
+    body_text = source.lines[body_line]
+    if (body_line == def_line + 1 and line.endswith(":") and "#" not in line
+            and node.body[0].col_offset == len(body_text) - len(body_text.lstrip())):
+        return def_line, len(line)
+    body_col = source.col(body_line, node.body[0].col_offset)
+    header = source.text(def_line, 0, body_line, body_col)
+    after = (0, 0)
+    if node.returns is not None:  # a lambda in the annotation has a colon of its own
+        after = (node.returns.end_lineno - 1 - def_line, source.col(node.returns.end_lineno - 1,
+                                                                    node.returns.end_col_offset))
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(header).readline):
+            if token.type != tokenize.OP:
+                continue
+            if token.string in "([{":
+                depth += 1
+            elif token.string in ")]}":
+                depth -= 1
+            elif token.string == ":" and depth == 0 and (token.start[0] - 1, token.start[1]) >= after:
+                return def_line + token.start[0] - 1, token.end[1]
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return def_line, len(source.lines[def_line])
+
+
+def _placeholder(statement: ast.stmt) -> bool:
+    """``pass``, ``...`` or ``raise NotImplementedError[(...)]``: a body still to be written."""
+    if isinstance(statement, ast.Pass):
+        return True
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+        return statement.value.value is Ellipsis
+    if isinstance(statement, ast.Raise) and statement.exc is not None:
+        raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+        return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
+    return False
+
+
+def _examples(doc: ast.Constant, name: str, source: _Source):
+    """The doctest examples of a docstring with their document lines, its prose, and a warning when doctest
+    cannot read it (doctest then runs none of its examples, and neither does seidr)."""
+    starts = _line_starts(doc, source)
+
+    def line_of(value_line: int) -> int:
+        return starts[min(max(value_line, 0), len(starts) - 1)]
+
+    try:
+        parts = _PARSER.parse(doc.value, name)
+    except ValueError as exc:
+        value_line, reason = _doctest_complaint(str(exc))
+        line = line_of(value_line)
+        text = source.lines[line]
+        warning = SourceMessage(line, source.shown(line, len(text) - len(text.lstrip())),
+                                f"doctest cannot read the examples of {name}: {reason}", severity="warning")
+        return (), _prose([doc.value]), warning
+    examples = []
+    for part in parts:
+        if not isinstance(part, doctest.Example):
+            continue
+        last = part.lineno + part.source.count("\n") + part.want.count("\n") - 1
+        options = frozenset((_FLAG_NAMES[flag] if on else "-" + _FLAG_NAMES[flag])
+                            for flag, on in part.options.items())
+        examples.append(Example(
+            source=part.source[:-1] if part.source.endswith("\n") else part.source,
+            expected=part.want,
+            line=line_of(part.lineno),
+            kind="doctest",
+            end_line=line_of(last),
+            options=options,
+            exception=part.exc_msg.rstrip("\n") if part.exc_msg is not None else None,
+        ))
+    return tuple(examples), _prose(parts), None
+
+
+_COMPLAINT = re.compile(r"line (\d+) of the (?:docstring|doctest) for \S+ (.*)", re.S)
+
+
+def _doctest_complaint(message: str) -> tuple[int, str]:
+    """Which line of the docstring doctest rejected (0-based) and why, in plainer words."""
+    match = _COMPLAINT.match(message)
+    if not match:
+        return 0, message
+    number, reason = int(match.group(1)), match.group(2)
+    if reason.startswith("lacks blank after"):
+        return number - 1, "'>>>' and '...' need a space after them: " + reason.split(": ", 1)[-1]
+    if reason.startswith("has inconsistent leading whitespace"):
+        return number - 1, "this line is indented less than its '>>>' line: " + reason.split(": ", 1)[-1]
+    if reason.startswith("has an invalid option"):
+        return number - 1, "unknown doctest directive " + reason.split(": ", 1)[-1]
+    if reason.startswith("has an option directive on a line with no example"):
+        return number, "a '# doctest:' directive needs a statement on its line"
+    return number - 1, reason
+
+
+def _prose(parts) -> str:
+    text = inspect.cleandoc("".join(p for p in parts if isinstance(p, str)))
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+# --- which document line each line of a docstring's value is on ---------------------------------------------
+
+_STRING_START = re.compile(r"([rRuU]?)('''|\"\"\"|'|\")")
+_PLAIN = re.compile(r"[^\\\n'\"]+")
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]*\}|[0-7]{1,3})")
+_SIMPLE_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r",
+                   "t": "\t", "v": "\v"}
+
+
+def _line_starts(doc: ast.Constant, source: _Source) -> list[int]:
+    """For each line of the docstring's value (as doctest numbers them), the document line it starts on.
+    Escapes (``\\n``), line continuations and implicitly joined literals make the two differ."""
+    first, last = doc.lineno - 1, doc.end_lineno - 1
+    value_lines = doc.value.count("\n")
+    first_col = source.col(first, doc.col_offset)
+    segment = source.text(first, first_col, last, source.col(last, doc.end_col_offset))
+    if "\\" not in segment and last - first == value_lines:
+        return list(range(first, last + 1))
+    try:
+        scanned = _scan_literal(segment, first)
+    except (ValueError, UnicodeError, IndexError):
+        scanned = None
+    if scanned is not None and scanned[0] == doc.value:
+        return scanned[1]
+    return list(range(first, first + value_lines + 1))
+
+
+class _Decoded:
+    """The value being decoded, and the document line each of its lines starts on: where its first
+    character is, which for a line after an escaped ``\\n`` may be a later literal on a later line."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.starts: list[int] = []
+        self.pending = True  # the next character starts a new line of the value
+
+    def emit(self, text: str, line: int) -> None:
+        if self.pending:
+            self.starts.append(line)
+        self.parts.append(text)
+        newlines = text.count("\n")
+        self.starts.extend([line] * (newlines - text.endswith("\n")))
+        self.pending = text.endswith("\n")
+
+
+def _scan_literal(segment: str, line: int) -> tuple[str, list[int]] | None:
+    """Decode the string literal(s) in ``segment`` as Python does, noting the document line on which each
+    line of the value starts; None for anything it does not understand (the caller then counts lines)."""
+    value = _Decoded()
+    pos, size = 0, len(segment)
+    while pos < size:
+        char = segment[pos]
+        if char == "\n" or segment.startswith("\\\n", pos):
+            line += 1
+            pos += 1 if char == "\n" else 2
+            continue
+        if char in " \t\f":
+            pos += 1
+            continue
+        if char == "#":
+            pos = segment.find("\n", pos)
+            pos = size if pos < 0 else pos
+            continue
+        opening = _STRING_START.match(segment, pos)
+        if opening is None:
+            return None
+        raw, quote = opening.group(1) in ("r", "R"), opening.group(2)
+        pos = opening.end()
+        while not segment.startswith(quote, pos):
+            if pos >= size:
+                return None
+            char = segment[pos]
+            if char == "\n":
+                value.emit("\n", line)
+                line += 1
+                pos += 1
+            elif char == "\\":
+                following = segment[pos + 1:pos + 2]
+                if following == "\n":
+                    if raw:
+                        value.emit("\\\n", line)
+                    line += 1
+                    pos += 2
+                elif raw:
+                    value.emit(char + following, line)
+                    pos += 2
+                elif following in _SIMPLE_ESCAPES:
+                    value.emit(_SIMPLE_ESCAPES[following], line)
+                    pos += 2
+                else:
+                    escape = _ESCAPE.match(segment, pos)
+                    if escape is None:
+                        value.emit("\\", line)
+                        pos += 1
+                        continue
+                    value.emit(codecs.decode(escape.group(0), "unicode_escape"), line)
+                    pos = escape.end()
+            else:
+                plain = _PLAIN.match(segment, pos)
+                end = plain.end() if plain else pos + 1
+                value.emit(segment[pos:end], line)
+                pos = end
+        pos += len(quote)
+    if value.pending:
+        value.starts.append(line)
+    return "".join(value.parts), value.starts

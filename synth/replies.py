@@ -1,0 +1,483 @@
+"""Model replies to programs: ``parse_reply(text, problem)`` finds the function the prompt asked for in
+chatter, markdown fences, several code blocks, a whole module or bare code; keeps the imports and helpers it
+needs and drops the rest (tests, ``__main__`` blocks, examples of use); checks its name and parameters; and
+otherwise says why the reply is no program."""
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from dataclasses import dataclass
+
+from seidr.runners.native import PROGRAM_MARK
+
+# the fence tags that hold each language's code; untagged blocks are tried after these
+FENCES = {"python": ("python", "py", "python3", "py3", "pycon"), "cpp": ("cpp", "c++", "cc", "cxx", "c", "h", "hpp"),
+          "rust": ("rust", "rs"), "verus": ("rust", "rs", "verus")}
+_FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:^[ \t]*\1[ \t]*$|\Z)", re.S | re.M)
+_MAX_REPAIRS = 60
+
+
+@dataclass(frozen=True)
+class Reply:
+    """``code`` is the program (a complete definition of the entry point with what it needs), or None and
+    ``reason`` says why the reply is not one."""
+
+    code: str | None
+    reason: str | None = None
+
+
+def code_blocks(text: str, language: str) -> list[str]:
+    """The reply's fenced blocks in order, those tagged with ``language`` first (an unclosed last fence, as in
+    a reply cut off at the token limit, runs to the end); the whole text when it has no fences."""
+    found = [(tag.lower(), textwrap.dedent(body)) for _, tag, body in _FENCE.findall(text)]
+    if not found:
+        return [text]
+    tags = FENCES.get(language, (language,))
+    return [b for t, b in found if t in tags] + [b for t, b in found if t not in tags]
+
+
+def _preferred(blocks: list[str], language: str, text: str) -> list[str]:
+    """Blocks in the order to look for the entry point: the last block of the language first (a reply that
+    quotes the old code and then gives the fix, or corrects itself, means its last version), then the rest."""
+    tagged = sum(1 for _, tag, _ in _FENCE.findall(text) if tag.lower() in FENCES.get(language, (language,)))
+    return blocks[:tagged][::-1] + blocks[tagged:][::-1]
+
+
+def code_from_reply(text: str, language: str = "python") -> str:
+    """The code of a reply that answers no particular problem: its first code block, or all of it."""
+    return code_blocks(text, language)[0].strip("\n") + "\n"
+
+
+def parse_reply(text: str, problem) -> Reply:
+    if not isinstance(text, str) or not text.strip():
+        return Reply(None, "the reply is empty")
+    if problem.language == "python":
+        return _python(text, problem)
+    return _native(text, problem)
+
+
+# --- Python ---------------------------------------------------------------------------------------------
+
+def _interactive(block: str) -> str:
+    """A block written as a console session (``>>> `` and ``... `` prompts) as plain code; output lines go."""
+    lines = block.splitlines()
+    if not next((l for l in lines if l.strip()), "").lstrip().startswith(">>>"):
+        return block
+    kept = [l.lstrip()[4:] for l in lines if l.lstrip().startswith((">>> ", "... ")) or l.strip() in (">>>", "...")]
+    return "\n".join(kept)
+
+
+def _statement_start(lines: list[str], n: int) -> int:
+    while n > 0 and (not lines[n].strip() or lines[n][:1].isspace() or lines[n].lstrip().startswith(
+            ("else", "elif", "except", "finally", ")", "]", "}"))):
+        n -= 1
+    while n > 0 and lines[n - 1].startswith("@"):
+        n -= 1
+    return n
+
+
+def _statement_end(lines: list[str], n: int) -> int:
+    n += 1
+    while n < len(lines) and (not lines[n].strip() or lines[n][:1].isspace() or lines[n].lstrip().startswith(
+            ("else", "elif", "except", "finally", ")", "]", "}"))):
+        n += 1
+    return n
+
+
+def _module(block: str) -> tuple[ast.Module | None, list[str], str | None]:
+    """The block's syntax tree after blanking the top-level statements that do not parse (prose between
+    the code, a broken example); its lines; and the first syntax error, if there was one."""
+    lines = textwrap.dedent(_interactive(block)).expandtabs(4).splitlines()
+    first_error = None
+    for _ in range(_MAX_REPAIRS):
+        try:
+            return ast.parse("\n".join(lines)), lines, first_error
+        except SyntaxError as exc:
+            first_error = first_error or f"{exc.msg} (line {exc.lineno})"
+            line = min(max((exc.lineno or 1) - 1, 0), max(len(lines) - 1, 0))
+            if not lines:
+                break
+            start, end = _statement_start(lines, line), _statement_end(lines, _statement_start(lines, line))
+            if end <= line:
+                end = line + 1
+            if not any(lines[start:end]):
+                break
+            lines[start:end] = [""] * (end - start)
+        except (ValueError, RecursionError, MemoryError) as exc:
+            return None, lines, str(exc)
+    return None, lines, first_error
+
+
+def _segment(lines: list[str], node: ast.stmt) -> str:
+    start = min([d.lineno for d in getattr(node, "decorator_list", [])] + [node.lineno]) - 1
+    return textwrap.dedent("\n".join(lines[start:node.end_lineno]))
+
+
+def _bound(node: ast.stmt) -> set[str]:
+    """The top-level names a statement defines."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"}
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return set()
+
+
+def _free_names(node: ast.AST) -> set[str]:
+    """Names a definition reads that it does not bind itself (parameters, assignments, loop variables)."""
+    loaded, stored = set(), set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            (loaded if isinstance(n.ctx, ast.Load) else stored).add(n.id)
+        elif isinstance(n, ast.arg):
+            stored.add(n.arg)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            stored |= _bound(n)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not node:
+            stored.add(n.name)
+    return loaded - stored
+
+
+def _calls(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name for n in ast.walk(node))
+
+
+def _find_def(tree: ast.Module, short: str, owner: str | None):
+    """The entry point's definition: the last top-level function of that name, else a method of that name
+    (of class ``owner`` first); with the class it was found in."""
+    defs = (ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in reversed(tree.body):
+        if isinstance(node, defs) and node.name == short:
+            return node, None
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    for cls in sorted(classes, key=lambda c: c.name != owner):
+        for node in cls.body:
+            if isinstance(node, defs) and node.name == short:
+                return node, cls
+    return None, None
+
+
+def _parameters(args: ast.arguments) -> list[str]:
+    names = [a.arg for a in args.posonlyargs + args.args]
+    if args.vararg:
+        names.append("*" + args.vararg.arg)
+    elif args.kwonlyargs:
+        names.append("*")
+    names += [a.arg for a in args.kwonlyargs]
+    if args.kwarg:
+        names.append("**" + args.kwarg.arg)
+    return names
+
+
+def signature_parameters(signature: str) -> list[str] | None:
+    """The parameter names of a Python ``def`` line (``*args``, ``*``, ``**kwargs`` marked); None if it is no
+    ``def``."""
+    text = textwrap.dedent(signature).strip()
+    if not text:
+        return None
+    if not text.endswith(":"):
+        text += ":"
+    try:
+        tree = ast.parse(text + "\n    ...\n")
+    except SyntaxError:
+        return None
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    return _parameters(node.args)
+
+
+def _context_names(problem) -> set[str]:
+    """Top-level names the user's own module defines (the program runs after it, so it need not repeat them)."""
+    try:
+        tree = ast.parse(problem.context or "")
+    except (SyntaxError, ValueError):
+        return set()
+    return {name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            for name in _bound(node)}
+
+
+def _wrap_body(block: str, problem) -> str | None:
+    """A reply that is only a function body (``return x + 1``) under the problem's own signature."""
+    signature = textwrap.dedent(problem.signature or "").strip()
+    if not signature.startswith(("def ", "async def ")) or not block.strip():
+        return None
+    try:
+        compile(textwrap.dedent(block), "<reply>", "exec")
+        return None  # a module of its own, not a body
+    except SyntaxError as exc:
+        if "outside function" not in (exc.msg or ""):
+            return None
+    body = textwrap.indent(textwrap.dedent(block).strip("\n"), "    ")
+    code = f"{signature}\n{body}\n"
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    func = tree.body[0]
+    if not any(isinstance(n, ast.Return) for n in ast.walk(func)):
+        return None
+    return code
+
+
+def _python(text: str, problem) -> Reply:
+    short = problem.short_name
+    owner = problem.name.rsplit(".", 1)[0] if "." in problem.name else None
+    blocks = code_blocks(text, "python")
+    parsed = [(*_module(b), b) for b in blocks]
+    found = None
+    errors = []
+    for tree, lines, error, block in [parsed[blocks.index(b)] for b in _preferred(blocks, "python", text)]:
+        if error:
+            errors.append(error)
+        if tree is None:
+            continue
+        node, cls = _find_def(tree, short, owner)
+        if node is not None:
+            found = (tree, lines, node, cls)
+            break
+    if found is None:
+        for block in blocks:
+            wrapped = _wrap_body(block, problem)
+            if wrapped:
+                return _check(wrapped, problem)
+        return Reply(None, _no_function_reason(text, parsed, short, errors))
+    tree, lines, entry, cls = found
+    if cls is not None and owner is None:
+        return Reply(None, f"the reply defines {short} only as a method of class {cls.name}, not as a function")
+
+    # definitions from every block, the entry's own block last so its definitions win
+    pool: dict[str, tuple[int, ast.stmt, list[str]]] = {}
+    order = 0
+    for other, other_lines, _, _ in [p for p in parsed if p[0] is not None and p[0] is not tree] + [found[:2] + (None, None)]:
+        for node in other.body:
+            if node is entry:
+                continue
+            for name in _bound(node):
+                pool[name] = (order, node, other_lines)
+            order += 1
+    have = _context_names(problem) - {short}
+    keep: dict[int, tuple[int, ast.stmt, list[str]]] = {}
+    todo = list(_free_names(entry))
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name == short:
+            continue
+        seen.add(name)
+        if name not in pool or (name in have and not isinstance(pool[name][1], (ast.Import, ast.ImportFrom))):
+            continue
+        position, node, node_lines = pool[name]
+        if _calls(node, short) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue  # ``result = f(3)``: an example of use, not something the function needs
+        keep[id(node)] = (position, node, node_lines)
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            todo.extend(_free_names(node))
+    kept = sorted(keep.values(), key=lambda item: item[0])
+    futures = [_segment(lines, n) for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
+    imports = [_segment(l, n) for _, n, l in kept if isinstance(n, (ast.Import, ast.ImportFrom))
+               and not (isinstance(n, ast.ImportFrom) and n.module == "__future__")]
+    others = [_segment(l, n) for _, n, l in kept if not isinstance(n, (ast.Import, ast.ImportFrom))]
+    # imports inside the class the method came from are not seen above; the module's imports are
+    head = "\n".join(dict.fromkeys(futures + imports))
+    parts = [p for p in (head, *others, _segment(lines, entry)) if p]
+    return _check("\n\n\n".join(parts) + "\n", problem)
+
+
+def _no_function_reason(text: str, parsed, short: str, errors: list[str]) -> str:
+    named = re.search(rf"\bdef\s+{re.escape(short)}\s*\(", text)
+    if named and errors:
+        return f"the reply's {short} does not parse: {errors[0]}"
+    others = sorted({n.name for tree, *_ in parsed if tree is not None for n in tree.body
+                     if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))})
+    if others:
+        return f"the reply defines no function {short} (it defines {', '.join(others[:4])})"
+    if errors and any("```" in text or "def " in b for *_, b in parsed):
+        return f"the reply's code does not parse: {errors[0]}"
+    return f"the reply defines no function {short}"
+
+
+def _check(code: str, problem) -> Reply:
+    """The program if its entry point takes the parameters the problem's signature names."""
+    want = signature_parameters(problem.signature or "")
+    if want is None:
+        return Reply(code)
+    tree = ast.parse(code)
+    node, _ = _find_def(tree, problem.short_name, None)
+    got = _parameters(node.args) if node is not None else None
+    if got is None or got == want:
+        return Reply(code)
+    return Reply(None, f"the reply's {problem.short_name} takes ({', '.join(got)}) but the signature is "
+                       f"({', '.join(want)})")
+
+
+# --- C++, Rust, Verus -------------------------------------------------------------------------------------
+
+def _skip_literal(code: str, i: int) -> int:
+    """The index after the string, character literal or comment starting at ``i`` (``i`` itself otherwise)."""
+    if code.startswith("//", i):
+        end = code.find("\n", i)
+        return len(code) if end < 0 else end
+    if code.startswith("/*", i):
+        end = code.find("*/", i + 2)
+        return len(code) if end < 0 else end + 2
+    raw = re.match(r'r(#*)"', code[i:i + 20]) if code[i] == "r" and (i == 0 or not code[i - 1].isalnum()) else None
+    if raw:
+        end = code.find('"' + raw.group(1), i + len(raw.group(0)))
+        return len(code) if end < 0 else end + 1 + len(raw.group(1))
+    if code[i] == '"' or (code[i] == "'" and re.match(r"'(\\.|[^\\'])'", code[i:i + 12])):
+        quote, j = code[i], i + 1
+        while j < len(code) and code[j] != quote:
+            j += 2 if code[j] == "\\" else 1
+        return j + 1
+    return i
+
+
+def _matching(code: str, i: int, open_: str = "{", close: str = "}") -> int:
+    """The index after the bracket closing the one at ``i``, skipping strings and comments; -1 if none."""
+    depth = 0
+    while i < len(code):
+        j = _skip_literal(code, i)
+        if j != i:
+            i = j
+            continue
+        if code[i] == open_:
+            depth += 1
+        elif code[i] == close:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _definition(code: str, language: str, short: str) -> str | None:
+    """The parameter list of the entry point's definition with a body (a declaration ending in ``;`` or a
+    call is not one); None when the code has no such definition."""
+    if language == "cpp":
+        head, after = rf"(?<![\w:.])(?:\w+::)*{re.escape(short)}\s*\(", r"[^;{}()]*\{"
+    else:
+        head, after = rf"\bfn\s+{re.escape(short)}\b\s*(?:<[^{{;()]*?>)?\s*\(", r"[^;{}]*\{"
+    for match in re.finditer(head, code):
+        close = _matching(code, match.end() - 1, "(", ")")
+        body = re.match(after, code[close:]) if close > 0 else None
+        if body is not None and _matching(code, close + body.end() - 1) > 0:
+            return code[match.end():close - 1]
+    return None
+
+
+def _split_parameters(text: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch in "<([{":
+            depth += 1
+        elif ch in ">)]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def _drop_items(code: str, language: str) -> str:
+    """Code without a ``main`` function or a Rust ``#[cfg(test)]`` module: the judge brings its own."""
+    patterns = [r"^[ \t]*(?:pub\s+)?fn\s+main\s*\(\s*\)[^{;]*\{", r"^[ \t]*#\[cfg\(test\)\]\s*(?:pub\s+)?mod\s+\w+\s*\{"]
+    if language == "cpp":
+        patterns = [r"^[ \t]*(?:int|void|auto)\s+main\s*\([^)]*\)[^{;]*\{"]
+    for pattern in patterns:
+        while True:
+            match = re.search(pattern, code, re.M)
+            if not match:
+                break
+            end = _matching(code, match.end() - 1)
+            if end < 0:
+                break
+            code = code[:match.start()] + code[end:].lstrip("\n")
+    return code
+
+
+_TYPE_ITEM = {
+    "cpp": re.compile(r"^[ \t]*(?:template\s*<[^>]*>\s*)?(?:struct|class|union|enum(?:\s+class)?|using|typedef)\s+(\w+)", re.M),
+    "rust": re.compile(r"^[ \t]*(?:pub(?:\([^)]*\))?\s+)?(?:struct|enum|union|trait|type|const|static)\s+(\w+)", re.M),
+}
+
+
+def _drop_defined(code: str, language: str, context: str) -> str:
+    """Code without the types and constants the file already defines (a second definition does not compile)."""
+    pattern = _TYPE_ITEM["cpp" if language == "cpp" else "rust"]
+    defined = set(pattern.findall(context))
+    for match in reversed(list(pattern.finditer(code))):
+        if match.group(1) not in defined:
+            continue
+        brace, semi = code.find("{", match.end()), code.find(";", match.end())
+        if brace >= 0 and (semi < 0 or brace < semi):
+            end = _matching(code, brace)
+            end = end + 1 if end > 0 and code[end:end + 1] == ";" else end
+        else:
+            end = semi + 1 if semi >= 0 else -1
+        if end > 0:
+            code = code[:match.start()] + code[end:].lstrip("\n")
+    return code
+
+
+def _unwrap(code: str, opener: str, holding: str | None = None) -> str:
+    """``code`` with the first block that ``opener`` starts (``verus! {``, ``impl Grid {``) replaced by its
+    contents, when that block holds ``holding`` (a pattern; any block when None)."""
+    for match in re.finditer(opener, code):
+        end = _matching(code, match.end() - 1)
+        if end < 0 or (holding is not None and not re.search(holding, code[match.end():end])):
+            continue
+        inner = textwrap.dedent(code[match.end():end - 1])
+        after = re.sub(r"^[ \t]*//[^\n]*", "", code[end:], count=1)  # the customary `} // verus!`
+        return code[:match.start()] + inner.strip("\n") + "\n" + after
+    return code
+
+
+def _native(text: str, problem) -> Reply:
+    language, short = problem.language, problem.short_name
+    context = (problem.context or "").replace(PROGRAM_MARK, "")
+    for block in _preferred(code_blocks(text, language), language, text):
+        code = _unwrap(block, r"\bverus!\s*\{") if language == "verus" else block
+        if language in ("rust", "verus") and "." in problem.name:  # a method goes into the file's impl block
+            code = _unwrap(code, r"(?m)^[ \t]*impl\b[^{;]*\{", rf"\bfn\s+{re.escape(short)}\b")
+        code = _drop_defined(_drop_items(code, language), language, context)
+        if language in ("rust", "verus"):  # a `use` the file already has would be defined twice
+            present = {l.strip() for l in context.splitlines() if l.strip().startswith("use ")}
+            code = "\n".join(l for l in code.splitlines() if l.strip() not in present)
+        params = _definition(code, language, short)
+        if params is None:
+            continue
+        return _check_native(code.strip("\n") + "\n", params, problem)
+    declared = re.search(rf"\b{re.escape(short)}\s*\(", text)
+    if declared and _FENCE.search(text) is None and language == "cpp":
+        return Reply(None, f"the reply has no {short} with a body")
+    return Reply(None, f"the reply defines no function {short}")
+
+
+def _check_native(code: str, params: str, problem) -> Reply:
+    signature = problem.signature or ""
+    open_at = signature.find("(", signature.find(problem.short_name) if problem.short_name in signature else 0)
+    if open_at < 0:
+        return Reply(code)
+    depth, close_at = 0, -1
+    for i in range(open_at, len(signature)):
+        depth += signature[i] == "("
+        depth -= signature[i] == ")"
+        if depth == 0:
+            close_at = i
+            break
+    if close_at < 0:
+        return Reply(code)
+    want = [p for p in _split_parameters(signature[open_at + 1:close_at]) if p and p != "void"]
+    got = [p for p in _split_parameters(params) if p and p != "void"]
+    if len(want) != len(got):
+        return Reply(None, f"the reply's {problem.short_name} takes {len(got)} parameters but the signature has "
+                           f"{len(want)}")
+    return Reply(code)
