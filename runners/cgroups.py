@@ -169,12 +169,17 @@ def _procs(path: str) -> list[int]:
 
 
 def _kill_all(path: str, wait: float = 2.0) -> bool:
-    """SIGKILL every process in the cgroup at ``path`` until none is left (a process forking while it is
-    killed may add one more round). True when it is empty."""
+    """SIGKILL every process in the cgroup at ``path`` until none is left. True when it is empty."""
+    return _kill_members(path, lambda pid: True, wait)
+
+
+def _kill_members(path: str, chosen, wait: float) -> bool:
+    """SIGKILL the processes in the cgroup at ``path`` that ``chosen`` picks until none is left (a process
+    forking while it is killed may add one more round). True when none is."""
     deadline = time.monotonic() + wait
     delay = 0.0005
     while True:
-        pids = _procs(path)
+        pids = [pid for pid in _procs(path) if chosen(pid)]
         if not pids:
             return True
         for pid in pids:
@@ -218,35 +223,14 @@ def _remove(path: str) -> bool:
 def kill_uid(where: dict[str, str], name: str, uid: int) -> None:
     """SIGKILL every process in cgroup ``name`` that runs as ``uid`` (one program among the processes of its
     worker) until none is left alive."""
-    path = os.path.join(next(iter(where.values())), name)
-    deadline = time.monotonic() + 5
     me = os.getpid()
-    while time.monotonic() < deadline:
-        found = [pid for pid in _procs(path) if pid != me and alive_as(pid, uid)]
-        if not found:
-            return
-        for pid in found:
-            try:
-                os.kill(pid, _SIGKILL)
-            except OSError:
-                pass
-        time.sleep(0.001)
+    _kill_members(os.path.join(next(iter(where.values())), name), lambda pid: pid != me and alive_as(pid, uid), 5.0)
 
 
 def kill_others(where: dict[str, str], name: str) -> None:
     """SIGKILL every process in cgroup ``name`` but the caller (a worker whose programs keep its uid)."""
-    path = os.path.join(next(iter(where.values())), name)
     me = os.getpid()
-    for _ in range(100):
-        found = [pid for pid in _procs(path) if pid != me]
-        if not found:
-            return
-        for pid in found:
-            try:
-                os.kill(pid, _SIGKILL)
-            except OSError:
-                pass
-        time.sleep(0.001)
+    _kill_members(os.path.join(next(iter(where.values())), name), lambda pid: pid != me, 5.0)
 
 
 def alive_as(pid: int, uid: int) -> bool:

@@ -15,32 +15,11 @@ import pytest
 
 from seidr.runners.limits import Limits
 from seidr.runners.sandbox import clean_env, isolation, run_process, worker_argv
-from tests.sandbox.support import CONFINED_REASON, confined, Listener, canary_folder, canary_intact, remove, sandbox_uid, scratch, survivors
+from tests.sandbox.support import CONFINED_REASON, canary_intact, confined, remove, sandbox_uid, scratch, survivors
 
 FAST = Limits(program_seconds=3.0, memory_mb=256)
 namespaces = pytest.mark.skipif(isolation().level == "none", reason="no bwrap or unshare on this machine")
 full = pytest.mark.skipif(not confined(), reason=CONFINED_REASON)
-
-
-@pytest.fixture
-def folder():
-    path = scratch()
-    yield path
-    remove(path)
-
-
-@pytest.fixture
-def listener():
-    server = Listener()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def canary():
-    path = canary_folder()
-    yield path
-    remove(path)
 
 
 async def run_python(code: str, workdir: str, **kw):

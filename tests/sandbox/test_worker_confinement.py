@@ -14,7 +14,8 @@ import pytest
 
 from seidr.runners.confine import Plan
 from seidr.runners.sandbox import isolation, kill_group
-from tests.sandbox.support import CONFINED_REASON, confined, Listener, Worker, canary_folder, canary_intact, remove, sandbox_uid, survivors
+from tests.sandbox.support import (CONFINED_REASON, Listener, Worker, canary_folder, canary_intact, confined, remove,
+                                   sandbox_uid, survivors)
 
 pytestmark = pytest.mark.skipif(not confined(), reason=CONFINED_REASON)
 SECRET = "sk-worker-test-secret"
@@ -39,13 +40,6 @@ def worker(project):
         del os.environ["OPENAI_API_KEY"]
     yield started
     started.close()
-
-
-@pytest.fixture
-def canary():
-    folder = canary_folder()
-    yield folder
-    remove(folder)
 
 
 def test_a_program_runs_as_its_own_uid_in_its_own_cgroup_and_folder(worker):
