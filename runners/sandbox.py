@@ -75,6 +75,8 @@ _BWRAP_DEV = ("--dev", "/dev", "--proc", "/proc")
 _WORKER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
 _HELPER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN")
 _UNSHARE_RUN = ("--net", "--pid", "--fork", "--kill-child", "--mount-proc")
+# by path: a caller may start workers with a PATH that does not hold it
+_ENV = next((p for p in ("/usr/bin/env", "/bin/env") if os.path.exists(p)), "env")
 
 
 def _works(argv: Sequence[str]) -> str | None:
@@ -280,7 +282,7 @@ def worker_argv(argv: Sequence[str], readable: Sequence[str] = ()) -> list[str]:
         env = [*(a for name in secrets for a in ("--unsetenv", name)),
                *(a for k, v in setting.items() for a in ("--setenv", k, v))]
         return [*prefix, *env, *argv]
-    env = ["env", *(a for name in secrets for a in ("-u", name)), *(f"{k}={v}" for k, v in setting.items())]
+    env = [_ENV, *(a for name in secrets for a in ("-u", name)), *(f"{k}={v}" for k, v in setting.items())]
     return [*prefix, *env, *argv]
 
 
