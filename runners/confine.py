@@ -21,7 +21,7 @@ UID_BASE_ENV = "SEIDR_SANDBOX_UID_BASE"
 # Programs run as uid BASE + (pid << 8) + slot: unique while the process that owns it lives, far above the
 # uids people and distributions hand out, and below 2**31 for any pid the kernel allows (< 2**22).
 DEFAULT_UID_BASE = 1 << 30
-_PR_SET_PDEATHSIG, _PR_GET_PDEATHSIG, _PR_SET_DUMPABLE, _PR_SET_NO_NEW_PRIVS = 1, 2, 4, 38
+_PR_SET_PDEATHSIG, _PR_GET_PDEATHSIG, _PR_GET_DUMPABLE, _PR_SET_DUMPABLE, _PR_SET_NO_NEW_PRIVS = 1, 2, 3, 4, 38
 
 # run this with ``python -S -E -s -B -c BOOT <runners folder> ...``: it imports this module by path without
 # the rest of seidr (or site-packages), so the helper costs one bare interpreter start
@@ -209,23 +209,44 @@ def reachable(folder: str) -> None:
 
 
 def drop_uid(uid: int, owned: list[str]) -> None:
-    """Hand the program's folders to ``uid`` and become it, with no groups; capabilities go with root.
-    The kernel clears the parent-death signal and the dumpable flag on the switch: both are put back, so
-    the program still dies with its worker and reads its own /proc/self like any process."""
+    """Hand the program's folders to ``uid`` and become it, with no groups; capabilities go with root."""
     for path in owned:
         if _handable(path):
             os.chown(path, uid, uid)
-    death = ctypes.c_int(0)
-    libc().prctl(_PR_GET_PDEATHSIG, ctypes.byref(death), 0, 0, 0)
-    parent = os.getppid()
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
-    if death.value:
-        libc().prctl(_PR_SET_PDEATHSIG, death.value, 0, 0, 0)
-        if os.getppid() != parent:  # it died in between, and the signal with it
-            os._exit(1)
-    libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
+    with _switching():
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # so the program reads its own /proc/self like any process
+
+
+def as_uid(uid: int, action) -> None:
+    """Run ``action`` with real and effective uid ``uid``, root kept as the saved uid to come back to."""
+    with _switching():
+        os.setresuid(uid, uid, 0)
+        try:
+            action()
+        finally:
+            os.setresuid(0, 0, 0)
+
+
+class _switching:
+    """Around a change of uid: the kernel clears the parent-death signal and the dumpable flag on it; both
+    are put back, and a process whose parent died meanwhile (taking the signal with it) exits."""
+
+    def __enter__(self) -> None:
+        self.death = ctypes.c_int(0)
+        libc().prctl(_PR_GET_PDEATHSIG, ctypes.byref(self.death), 0, 0, 0)
+        self.dumpable = libc().prctl(_PR_GET_DUMPABLE, 0, 0, 0, 0)
+        self.parent = os.getppid()
+
+    def __exit__(self, *exc) -> None:
+        if self.death.value:
+            libc().prctl(_PR_SET_PDEATHSIG, self.death.value, 0, 0, 0)
+            if os.getppid() != self.parent:
+                os._exit(1)
+        if self.dumpable > 0:
+            libc().prctl(_PR_SET_DUMPABLE, self.dumpable, 0, 0, 0)
 
 
 def no_new_privs() -> None:

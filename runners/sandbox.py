@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from seidr.runners import cgroups
-from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, SandboxError, confine, helper_args, process_limit,
+from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, SandboxError, as_uid, confine, helper_args, process_limit,
                                    program_uid, run_cgroup, start_worker, uid_base, worker_cgroup)
 from seidr.runners.confine import warm as _warm_layers
 from seidr.runners.limits import Limits
@@ -336,21 +336,28 @@ def _kill_leader(pid: int) -> None:
 
 
 def _kill_uid(uid: int) -> None:
-    """SIGKILL every process of ``uid`` at once: ``kill(-1)`` from a child that takes that uid, which the
-    kernel applies with forks held off (a scan of /proc would miss a child forked while it runs)."""
+    """SIGKILL every process of ``uid`` at once: ``kill(-1)`` as that uid, which the kernel applies with forks
+    held off (a scan of /proc would miss a child forked while it runs, and costs milliseconds). A
+    single-threaded process (a worker) takes the uid for that one call, keeping root as its saved uid to come
+    back; one with threads, which would all change uid with it, leaves it to a child."""
+    threading = sys.modules.get("threading")  # not imported here: it makes every later fork dearer
+    if threading is None or threading.active_count() == 1:
+        _signal_all_as(uid)
+        return
     pid = os.fork()
     if pid == 0:
         try:
-            os.setresuid(uid, uid, uid)
-            if os.getuid() == uid != 0:  # never as root: kill(-1) would reach every process
-                os.kill(-1, signal.SIGKILL)
+            _signal_all_as(uid)
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
-    deadline = time.monotonic() + 5  # they are all dying; wait until they are dead
-    while time.monotonic() < deadline and any(
-            entry.name.isdigit() and cgroups.alive_as(int(entry.name), uid) for entry in os.scandir("/proc")):
-        time.sleep(0.002)
+
+
+def _signal_all_as(uid: int) -> None:
+    """``kill(-1, SIGKILL)`` with real and effective uid ``uid``, so it reaches only that uid's processes
+    (never as root, which would reach every one)."""
+    if uid != 0:
+        as_uid(uid, lambda: os.kill(-1, signal.SIGKILL))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import sys
 import uuid
 
 from tests.hostile.programs import fill
-from tests.sandbox.support import Listener, canary_folder, canary_intact, remove, survivors
+from tests.sandbox.support import Listener, canary_folder, canary_intact, lingering, remove
 
 SECRET = "sk-hostile-suite-secret"
 
@@ -53,7 +53,7 @@ class Scene:
             found.append("a message to the loopback server")
         if self.server.poll() is not None or _stopped(self.server.pid):
             found.append("the server was signalled")
-        alive = survivors(marker, program_pids=program_pids, judge_pid=os.getpid())
+        alive = lingering(marker, program_pids=program_pids, judge_pid=os.getpid())
         if alive:
             found.append(f"processes still running: {alive}")
         return found

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 from seidr.runners.confine import program_uid, uid_base
 from seidr.runners.sandbox import clean_env, isolation, worker_argv
@@ -140,6 +141,17 @@ def survivors(marker: str = "", *, program_pids=(), judge_pid: int | None = None
                                        or (low is not None and low <= uid < low + 256))]
 
 
+def lingering(marker: str = "", *, program_pids=(), judge_pid: int | None = None, seconds: float = 10.0) -> list[int]:
+    """``survivors`` once the killed have had time to die (SIGKILL takes effect when a process next runs, which
+    on a loaded machine can be a while): empty as soon as none is left."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = survivors(marker, program_pids=program_pids, judge_pid=judge_pid)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.02)
+
+
 def sandbox_uid(uid: int) -> bool:
     return uid >= uid_base()
 
@@ -171,5 +183,5 @@ def scratch() -> str:
     return tempfile.mkdtemp(prefix="seidr-test-")
 
 
-__all__ = ["CONFINED_REASON", "Listener", "Worker", "canary_folder", "confined", "canary_intact", "clean_env", "remove", "sandbox_uid", "scratch",
+__all__ = ["CONFINED_REASON", "Listener", "Worker", "canary_folder", "confined", "lingering", "canary_intact", "clean_env", "remove", "sandbox_uid", "scratch",
            "survivors"]

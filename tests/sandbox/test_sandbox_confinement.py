@@ -15,7 +15,8 @@ import pytest
 
 from seidr.runners.limits import Limits
 from seidr.runners.sandbox import clean_env, isolation, run_process, worker_argv
-from tests.sandbox.support import CONFINED_REASON, canary_intact, confined, remove, sandbox_uid, scratch, survivors
+from tests.sandbox.support import (CONFINED_REASON, canary_intact, confined, lingering, remove, sandbox_uid, scratch,
+                                   survivors)
 
 FAST = Limits(program_seconds=3.0, memory_mb=256)
 namespaces = pytest.mark.skipif(isolation().level == "none", reason="no bwrap or unshare on this machine")
@@ -82,7 +83,7 @@ async def test_a_process_that_escapes_with_setsid_dies_with_the_program(folder):
     )
     result = await run_python(code, folder, timeout=1.5)
     assert result.timed_out and result.stdout == b"started\n"  # partial output kept on timeout
-    assert survivors(marker, judge_pid=os.getpid()) == []
+    assert lingering(marker, judge_pid=os.getpid()) == []
 
 
 async def test_a_fork_bomb_is_stopped_by_its_process_limit_and_leaves_nothing(folder):
@@ -91,7 +92,7 @@ async def test_a_fork_bomb_is_stopped_by_its_process_limit_and_leaves_nothing(fo
             "    except OSError:\n        print('stopped after', count, flush=True); break\n")
     result = await run_python(code, folder, limits=Limits(program_seconds=30, processes=8))
     assert result.stdout.startswith(b"stopped after ") and not result.timed_out, result
-    assert survivors(judge_pid=os.getpid()) == []
+    assert lingering(judge_pid=os.getpid()) == []
     again = await run_python("print(6 * 7)", folder)
     assert again.stdout == b"42\n"
 

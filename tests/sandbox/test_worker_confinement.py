@@ -14,8 +14,8 @@ import pytest
 
 from seidr.runners.confine import Plan
 from seidr.runners.sandbox import isolation, kill_group
-from tests.sandbox.support import (CONFINED_REASON, Listener, Worker, canary_folder, canary_intact, confined, remove,
-                                   sandbox_uid, survivors)
+from tests.sandbox.support import (CONFINED_REASON, Listener, Worker, canary_folder, canary_intact, confined, lingering,
+                                   remove, sandbox_uid, survivors)
 
 pytestmark = pytest.mark.skipif(not confined(), reason=CONFINED_REASON)
 SECRET = "sk-worker-test-secret"
@@ -130,7 +130,7 @@ def test_a_fork_bomb_stops_at_its_process_limit_and_leaves_nothing(worker):
         processes=8)
     assert answer["output"].startswith("stopped after ") and int(answer["output"].split()[2]) < 8, answer
     assert not answer["timed_out"]  # the kernel stopped it, not the clock
-    assert survivors(program_pids=[answer["pid"]]) == []
+    assert lingering(program_pids=[answer["pid"]]) == []
     assert worker.run("print(6 * 7)")["output"] == "42\n"
 
 
@@ -144,7 +144,7 @@ def test_a_double_forked_setsid_daemon_dies_with_its_program(worker):
     marker = f"seidr-daemon-{uuid.uuid4().hex}"
     answer = worker.run(DAEMON.replace("{marker}", marker))
     assert answer["output"] == "parent done\n"
-    assert survivors(marker, program_pids=[answer["pid"]]) == []
+    assert lingering(marker, program_pids=[answer["pid"]]) == []
 
 
 def test_the_judge_can_kill_a_running_program_and_its_daemon_from_outside_the_worker(worker):
@@ -158,7 +158,7 @@ def test_the_judge_can_kill_a_running_program_and_its_daemon_from_outside_the_wo
     kill_group(program)
     answer = json.loads(worker.proc.stdout.readline())
     assert answer["pid"] == program and not answer["timed_out"]
-    assert survivors(marker, program_pids=[program]) == []
+    assert lingering(marker, program_pids=[program]) == []
 
 
 def _poll(probe, seconds: float = 20.0):
@@ -177,7 +177,7 @@ def test_without_cgroups_the_daemon_is_found_by_its_uid():
         marker = f"seidr-daemon-{uuid.uuid4().hex}"
         answer = worker.run(DAEMON.replace("{marker}", marker) + "print(open('/proc/self/cgroup').read().count('seidr'))")
         assert answer["output"] == "parent done\n0\n"
-        assert survivors(marker, program_pids=[answer["pid"]]) == []
+        assert lingering(marker, program_pids=[answer["pid"]]) == []
     finally:
         worker.close()
 
@@ -187,7 +187,7 @@ def test_a_program_that_ignores_sigterm_is_killed_at_its_deadline(worker):
                         "print('looping', flush=True)\nwhile True: pass\n", seconds=1.0)
     assert answer["timed_out"] and answer["output"] == "looping\n"
     assert os.WIFSIGNALED(answer["status"]) and os.WTERMSIG(answer["status"]) == signal.SIGKILL
-    assert survivors(program_pids=[answer["pid"]]) == []
+    assert lingering(program_pids=[answer["pid"]]) == []
 
 
 def test_memory_and_output_stay_within_their_limits(worker):
