@@ -244,8 +244,11 @@ def _probe(level: str, cgroup_bases: list[str]) -> dict | None:
 
 
 def _needed_raw() -> list[str]:
-    """What the probe checks that a program's uid can read: Python's stdlib and sys.path, and seidr."""
-    return [p for p in dict.fromkeys([os.path.dirname(os.__file__), *sys.path, _RUNNERS]) if p and os.path.exists(p)]
+    """What the probe checks that a program's uid can read: Python's stdlib and sys.path, and seidr; not a
+    home itself (or a folder holding one), which the view hides even when it is on sys.path."""
+    paths = dict.fromkeys([os.path.dirname(os.__file__), *sys.path, _RUNNERS])
+    return [p for p in paths if p and os.path.exists(p)
+            and not any(_within(home, os.path.realpath(p)) for home in _hidden())]
 
 
 @functools.lru_cache(maxsize=1)
