@@ -276,3 +276,14 @@ def sweep(where: dict[str, str], uid_base: int) -> None:
                 path = os.path.join(base, name)
                 _kill_all(path, wait=0.5)
                 _remove(path)
+
+
+def release(where: dict[str, str], uid_base: int) -> None:
+    """When a seidr process ends: remove what its ended workers and runs left, and the ``seidr`` folders
+    themselves once no other seidr process uses them, so the cgroup seidr ran in can be removed."""
+    sweep(where, uid_base)
+    for base in where.values():
+        try:
+            os.rmdir(base)
+        except OSError:
+            pass  # still in use

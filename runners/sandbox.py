@@ -28,6 +28,7 @@ layer that cannot be applied is reported, never silently dropped:
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import re
@@ -196,6 +197,7 @@ def isolation() -> Isolation:
     where, _ = cgroups.bases(create=True)
     if where:
         cgroups.sweep(where, uid_base())
+        atexit.register(cgroups.release, where, uid_base())
     found = _probe(level, list(where.values()))
     plan = Plan.from_json(found["plan"]) if found else Plan()
     layers.append(("rlimits", True, "CPU, address space, file size, core, open files"
@@ -277,6 +279,7 @@ def worker_argv(argv: Sequence[str], readable: Sequence[str] = ()) -> list[str]:
     iso = isolation()
     if iso.plan.cgroups:
         cgroups.sweep(iso.plan.cgroups, uid_base())  # the cgroups of workers that have ended
+        cgroups.bases(create=True)  # another seidr process may have removed the folder when it ended
     folders = [*readable, os.getcwd()]
     secrets = [name for name in os.environ if _SECRET.search(name)]
     setting = {"SEIDR_SANDBOX": Plan(**{**iso.plan.as_dict(), "worker": True}).to_json()}
