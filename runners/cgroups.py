@@ -51,8 +51,9 @@ def _own() -> dict[str, str]:
 
 
 def bases(create: bool = True) -> tuple[dict[str, str], str]:
-    """The folder under which programs get their cgroups, per controller, or ({}, why not).
-    Made on first use, beneath the cgroup this process runs in so the limits above it still hold."""
+    """The folder under which this process's workers and runs get their cgroups (``seidr-<pid>``), per
+    controller, or ({}, why not). Made beneath the cgroup this process runs in, so the limits above it still
+    hold; one per seidr process, so one that ends can remove its own without pulling another's away."""
     mounts, own = _mounts(), _own()
     missing = [c for c in CONTROLLERS if c not in mounts or c not in own]
     if missing:
@@ -66,7 +67,7 @@ def bases(create: bool = True) -> tuple[dict[str, str], str]:
         inner = own[name][len(root.rstrip("/")):] if _within(own[name], root) else None
         if inner is None:
             return {}, f"this process's {name} cgroup {own[name]} is not under its mount"
-        path = os.path.join(point, inner.lstrip("/"), _NAME)
+        path = os.path.join(point, inner.lstrip("/"), f"{_NAME}-{os.getpid()}")
         if create:
             try:
                 os.makedirs(path, exist_ok=True)
@@ -264,26 +265,40 @@ def owner(name: str, uid_base: int) -> int | None:
 
 
 def sweep(where: dict[str, str], uid_base: int) -> None:
-    """Remove the cgroups whose owner is gone, killing what is left in them."""
+    """Remove the cgroups whose owner is gone, killing what is left in them: those of this process's ended
+    workers and runs, and the whole folders of seidr processes that ended without removing theirs."""
     for base in where.values():
-        try:
-            names = os.listdir(base)
-        except OSError:
-            continue
-        for name in names:
+        for name in _children(base):
             pid = owner(name, uid_base)
-            if pid is not None and os.path.isdir(os.path.join(base, name)) and not os.path.exists(f"/proc/{pid}"):
-                path = os.path.join(base, name)
-                _kill_all(path, wait=0.5)
-                _remove(path)
+            if pid is not None and not os.path.exists(f"/proc/{pid}"):
+                _empty(os.path.join(base, name))
+        parent = os.path.dirname(base)
+        for name in _children(parent):
+            if name.startswith(_NAME + "-") and name[len(_NAME) + 1:].isdigit() and \
+                    not os.path.exists(f"/proc/{name[len(_NAME) + 1:]}"):
+                release_folder(os.path.join(parent, name))
 
 
-def release(where: dict[str, str], uid_base: int) -> None:
-    """When a seidr process ends: remove what its ended workers and runs left, and the ``seidr`` folders
-    themselves once no other seidr process uses them, so the cgroup seidr ran in can be removed."""
-    sweep(where, uid_base)
+def _children(folder: str) -> list[str]:
+    try:
+        return [e.name for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
+def _empty(path: str) -> None:
+    _kill_all(path, wait=0.5)
+    _remove(path)
+
+
+def release_folder(base: str) -> None:
+    for name in _children(base):
+        _empty(os.path.join(base, name))
+    _remove(base)
+
+
+def release(where: dict[str, str]) -> None:
+    """When this seidr process ends: its workers and runs end with it; remove their cgroups and its folder,
+    so the cgroup it ran in can be removed."""
     for base in where.values():
-        try:
-            os.rmdir(base)
-        except OSError:
-            pass  # still in use
+        release_folder(base)

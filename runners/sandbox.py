@@ -15,15 +15,16 @@ layer that cannot be applied is reported, never silently dropped:
   and the folders a caller names (the project); /tmp writable. Secrets in the home (``~/.ssh``, tokens) are
   simply not there. Compiled programs (``run_process``) also get their own pid namespace and may write only
   their folder and the folders the caller names.
-- **per program** (``confine.py``, before any of its code runs): its own process group; its own pids and
-  memory cgroup (``cgroups.py``); CPU, address-space, file-size, core, open-file limits; a uid of its own
+- **per program** (``confine.py``, before any of its code runs): its own process group; a pids and memory
+  cgroup (``cgroups.py``: its worker's, which it is born in, or one of its own for a compiled run); CPU, address-space, file-size, core, open-file limits; a uid of its own
   (BASE + pid << 8 + slot, BASE = 2**30 or ``$SEIDR_SANDBOX_UID_BASE``) so RLIMIT_NPROC counts only its
   processes, it owns only its folder, and it cannot signal or read other programs, the worker or the judge;
   no_new_privs; Landlock (``landlock.py``: writes only to its folder, no TCP, signals only within its own
   processes); a seccomp deny list (``seccomp.py``: no sockets but AF_UNIX, no ptrace, no mount or
   namespaces); an environment without secrets; output capped by the reader.
-- **cleanup**: ``kill_group`` kills the program's group and everything in its cgroup (a double-forked
-  ``setsid`` daemon included), or for compiled programs the whole pid namespace.
+- **cleanup**: ``kill_group`` kills the program's group and every process of its uid in its cgroup (a
+  double-forked ``setsid`` daemon included; without cgroups, ``kill(-1)`` as its uid), and for compiled
+  programs the whole pid namespace and cgroup.
 """
 
 from __future__ import annotations
@@ -197,8 +198,8 @@ def isolation() -> Isolation:
     where, _ = cgroups.bases(create=True)
     if where:
         cgroups.sweep(where, uid_base())
-        atexit.register(cgroups.release, where, uid_base())
-    found = _probe(level, list(where.values()))
+        atexit.register(cgroups.release, where)
+    found = _probe(level, where)
     plan = Plan.from_json(found["plan"]) if found else Plan()
     layers.append(("rlimits", True, "CPU, address space, file size, core, open files"
                    + (", processes" if plan.uid or os.geteuid() else " (processes: root is exempt)")))
@@ -227,14 +228,15 @@ def _detail(iso: Isolation) -> str:
     return line
 
 
-def _probe(level: str, cgroup_bases: list[str]) -> dict | None:
+def _probe(level: str, where: dict[str, str]) -> dict | None:
     """Run the probe inside the wrapper workers get; its report, or None when it could not run."""
     import json
     import subprocess
 
-    argv = [*_worker_prefix(level, cgroup_bases=cgroup_bases), *_helper("probe", *_needed_raw())]
+    argv = [*_worker_prefix(level, cgroup_bases=list(where.values())), *_helper("probe", *_needed_raw())]
     try:
-        done = subprocess.run(argv, capture_output=True, timeout=30, env=clean_env())
+        done = subprocess.run(argv, capture_output=True, timeout=30,
+                              env=clean_env(extra={PLAN_ENV: Plan(cgroups=where).to_json()}))
         found = json.loads(done.stdout.decode().strip().splitlines()[-1])
     except (OSError, subprocess.SubprocessError, ValueError, IndexError):
         return None
@@ -279,7 +281,6 @@ def worker_argv(argv: Sequence[str], readable: Sequence[str] = ()) -> list[str]:
     iso = isolation()
     if iso.plan.cgroups:
         cgroups.sweep(iso.plan.cgroups, uid_base())  # the cgroups of workers that have ended
-        cgroups.bases(create=True)  # another seidr process may have removed the folder when it ended
     folders = [*readable, os.getcwd()]
     secrets = [name for name in os.environ if _SECRET.search(name)]
     setting = {"SEIDR_SANDBOX": Plan(**{**iso.plan.as_dict(), "worker": True}).to_json()}

@@ -37,7 +37,7 @@ def compile_cpp(source: str, folder) -> str:
 
 @full
 async def test_a_program_runs_as_a_uid_of_its_own_in_its_own_cgroup(folder):
-    code = ("import os, time; print(os.getuid(), os.getgroups(), open('/proc/self/cgroup').read().count('/seidr/'),"
+    code = ("import os, time; print(os.getuid(), os.getgroups(), open('/proc/self/cgroup').read().count('/seidr-'),"
             " flush=True); time.sleep(0.5)")
     other = scratch()
     try:

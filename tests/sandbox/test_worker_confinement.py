@@ -46,7 +46,7 @@ def test_a_program_runs_as_its_own_uid_in_its_own_cgroup_and_folder(worker):
     answer = worker.run(
         "import os, tempfile\n"
         "print(os.getuid(), os.getgroups())\n"
-        "print(open('/proc/self/cgroup').read().count('/seidr/'))\n"
+        "print(open('/proc/self/cgroup').read().count('/seidr-'))\n"
         "open('mine', 'w').write('x'); print(os.listdir('.'), tempfile.gettempdir() == os.getcwd())\n"
         "fd, path = tempfile.mkstemp(); os.write(fd, b'x'); print(os.path.dirname(path) == os.getcwd())\n"
     )
@@ -175,7 +175,7 @@ def test_without_cgroups_the_daemon_is_found_by_its_uid():
     worker = Worker(plan=Plan(**{**isolation().plan.as_dict(), "cgroups": {}}))
     try:
         marker = f"seidr-daemon-{uuid.uuid4().hex}"
-        answer = worker.run(DAEMON.replace("{marker}", marker) + "print(open('/proc/self/cgroup').read().count('seidr'))")
+        answer = worker.run(DAEMON.replace("{marker}", marker) + "print(open('/proc/self/cgroup').read().count('seidr-'))")
         assert answer["output"] == "parent done\n0\n"
         assert lingering(marker, program_pids=[answer["pid"]]) == []
     finally:
