@@ -198,7 +198,7 @@ def isolation() -> Isolation:
     where, _ = cgroups.bases(create=True)
     if where:
         cgroups.sweep(where, uid_base())
-        atexit.register(cgroups.release, where)
+        atexit.register(_release, os.getpid(), where)
     found = _probe(level, where)
     plan = Plan.from_json(found["plan"]) if found else Plan()
     layers.append(("rlimits", True, "CPU, address space, file size, core, open files"
@@ -210,6 +210,12 @@ def isolation() -> Isolation:
                                                                  "seccomp")]
     iso = Isolation(level, "", tuple(layers), plan)
     return Isolation(level, _detail(iso), iso.layers, plan)
+
+
+def _release(owner: int, where: dict[str, str]) -> None:
+    """At exit: remove this process's cgroups, not in a forked child that happens to run exit handlers."""
+    if os.getpid() == owner:
+        cgroups.release(where)
 
 
 def _detail(iso: Isolation) -> str:
