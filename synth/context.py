@@ -10,6 +10,7 @@ import keyword
 import os
 import re
 import textwrap
+import threading
 from collections import OrderedDict
 
 from seidr.runners.native import PROGRAM_MARK
@@ -21,6 +22,9 @@ _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 64
 _WORD = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?")
 _SKIP = set(keyword.kwlist) | set(dir(builtins)) | {"self", "cls", "True", "False", "None"}
+# jedi is not thread-safe: two syntheses asking at once (seidr bench runs several) deadlock in its
+# subprocess channel, so one lookup runs at a time
+_JEDI = threading.Lock()
 
 
 def workspace_root(path: str) -> str:
@@ -80,7 +84,8 @@ def python_context(problem) -> str:
         _CACHE.move_to_end(key)
         return _CACHE[key]
     try:
-        text = _describe(source, path, words, problem)
+        with _JEDI:
+            text = _describe(source, path, words, problem)
     except Exception:  # jedi cannot read this module: show its imports, the model still gets the examples
         text = ""
     imports = "\n".join(l for l in source.splitlines() if re.match(r"(from\s+\S+\s+)?import\s", l))

@@ -19,8 +19,11 @@ class ConfigError(Exception):
     """Settings that make a search impossible (no model configured); one line for the user."""
 
 
-async def _enumerate_first(problem: Problem, settings: Settings, runner, events: Events) -> Ranking | None:
-    """Hook for the enumerative tier: tried before any model call for Python, when it is installed."""
+async def _enumerate_first(problem: Problem, settings: Settings, runner, events: Events,
+                           alone: bool = False) -> Ranking | None:
+    """Hook for the enumerative tier: tried before any model call for Python, when it is installed; with
+    ``alone`` (no model configured) it is the whole search. Its ranking, solved or not, or None when the
+    tier does not apply."""
     if not settings.enumerate_first or problem.language != "python":
         return None
     if importlib.util.find_spec("seidr.synth.enumerative") is None:
@@ -30,8 +33,17 @@ async def _enumerate_first(problem: Problem, settings: Settings, runner, events:
     if entry is None:
         return None
     events.emit("stage", stage="enumerate")
-    ranking = await entry(problem, runner, settings)
-    return ranking if ranking is not None and ranking.solved else None
+    return await entry(problem, runner, settings, events, alone=alone)
+
+
+NO_MODEL = "no model configured; set `model` (e.g. --model openai/gpt-4o-mini) or [tool.seidr] model"
+
+
+def _no_search(problem: Problem, settings: Settings) -> str:
+    """Why the built-in search cannot stand in for a missing model."""
+    if problem.language != "python":
+        return f"{NO_MODEL} (the built-in search handles Python only, not {problem.language})"
+    return f"{NO_MODEL} (the built-in search is off: enumerateFirst = false)"
 
 
 def runner_for(language: str):
@@ -51,15 +63,19 @@ async def develop_problem(problem: Problem, settings: Settings, events: Events |
     from seidr.synth.strategies import get_strategy
 
     events = events or Events()
-    if model is None and not settings.model:
-        raise ConfigError("no model configured; set `model` (e.g. --model openai/gpt-4o-mini) or [tool.seidr] model")
+    # with no model the built-in search is the whole synthesis (its reason says so); if it cannot run, stop
+    alone = model is None and not settings.model
     strategy = get_strategy(settings.strategy)
     owned = runner is None
     if owned:
         runner = runner_for(problem.language)
     try:
-        found = await _enumerate_first(problem, settings, runner, events)
-        if found is not None:
+        found = await _enumerate_first(problem, settings, runner, events, alone=alone)
+        if alone:
+            if found is None:
+                raise ConfigError(_no_search(problem, settings))
+            return found
+        if found is not None and found.solved:
             return found
         from seidr.synth.budget import Budget
         from seidr.synth.models import Model

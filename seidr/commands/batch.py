@@ -61,11 +61,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _model_layer():
+    """The model class and its error: ``seidr.synth.models`` once it is in the tree, the stopgap before."""
+    import importlib
+
+    try:
+        module = importlib.import_module("seidr.synth.models")
+    except ModuleNotFoundError as exc:
+        if exc.name != "seidr.synth.models":
+            raise
+        from seidr.synth.fallbacks import part
+
+        return part("Model"), part("ModelError")
+    return module.Model, module.ModelError
+
+
 async def _generate(questions, args) -> None:
     from seidr.cli import UsageError
-    from seidr.synth.bench.codex_batch import Completion
-    from seidr.synth.models import Model, ModelError, model_problem
-    from seidr.synth.replies import code_from_reply
+    from seidr.synth.bench.codex_batch import Completion, completion_text
     from seidr.synth.settings import load_settings, read_config_file
 
     file_layer, problems = read_config_file(".")
@@ -74,15 +87,18 @@ async def _generate(questions, args) -> None:
         overrides["model"] = args.model
     if args.api_base:
         overrides["apiBase"] = args.api_base
-    settings, problems = load_settings(file_layer, overrides)
-    problem = model_problem(settings)
-    if problem:
-        raise UsageError(problem)
+    settings, bad = load_settings(file_layer, overrides)
+    for message in bad:
+        if message.startswith(("seidr.maxTokens", "seidr.model", "seidr.apiBase")):
+            raise UsageError(message)
+    if not settings.model:
+        raise UsageError("no model configured; pass --model (e.g. openai/gpt-4o-mini) or set [tool.seidr] model")
+    Model, ModelError = _model_layer()
     model = Model.from_settings(settings)
     try:
         for q in questions:
-            replies = await model.sample([{"role": "user", "content": q.prompt}], n=args.n,
+            replies = await model.sample([{"role": "user", "content": q.prompt}], args.n,
                                          temperature=args.temperature, salt=q.id)
-            q.completions.extend(Completion(code_from_reply(r.text)) for r in replies)
+            q.completions.extend(Completion(completion_text(getattr(r, "text", r))) for r in replies)
     except ModelError as exc:
         raise UsageError(str(exc)) from None

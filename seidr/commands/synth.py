@@ -35,9 +35,7 @@ def _settings(args, path: str):
     for message in problems + bad:
         if any(message.startswith(k) for k in flag_keys) and any(v is not None for v in flags.values()):
             raise UsageError(message)
-    if not settings.model:
-        raise UsageError("no model configured; pass --model (e.g. openai/gpt-4o-mini) or set [tool.seidr] model")
-    return settings
+    return settings  # with no model, Python functions get the built-in search alone (develop_problem says so)
 
 
 async def _targets(problems, runner, settings):
@@ -155,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for problem, ranking in results:
         state = "solved" if ranking.solved else f"not solved ({ranking.reason})"
+        if ranking.solved and ranking.reason not in ("", "solved"):
+            state += f" ({ranking.reason})"  # e.g. found by the built-in search, with no model configured
         best = f"; best: {ranking.best.explain()}" if ranking.best and not ranking.solved else ""
         print(f"{problem.name}: {state}{best}", file=sys.stderr)
     sys.stdout.writelines(difflib.unified_diff(

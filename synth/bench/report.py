@@ -20,8 +20,14 @@ def read_records(folder: str) -> list[dict]:
     path = os.path.join(folder, RESULTS)
     if not os.path.isfile(path):
         return []
+    records = []
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        for line in fh:
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:  # a line cut short by an interrupted run: that attempt runs again
+                continue
+    return records
 
 
 @dataclass
@@ -35,7 +41,7 @@ class RunSummary:
     hidden_pass_rate: float = 0.0  # of the offered (top-ranked) program, over attempts
     visible_pass_rate: float = 0.0
     overfit_rate: float = 0.0  # passed the visible examples, failed hidden tests, over those visible passes
-    mean_cost: float = 0.0
+    mean_cost: float = 0.0  # per problem, all its attempts together
     mean_seconds: float = 0.0
     mean_calls: float = 0.0
     curve: list[tuple[int, float]] = field(default_factory=list)  # (model calls, share of problems solved)
@@ -59,12 +65,17 @@ def summarize(folder: str, ks: Sequence[int] = (1, 10, 100)) -> RunSummary:
         hidden_pass_rate=_share(r.get("hidden_passed") for r in records),
         visible_pass_rate=_share(r.get("visible_passed") for r in records),
         overfit_rate=_share(not r.get("hidden_passed") for r in visible),
-        mean_cost=_mean(r.get("cost", 0.0) or 0.0 for r in records),
-        mean_seconds=_mean(r.get("seconds", 0.0) for r in records),
-        mean_calls=_mean(r.get("calls", 0) for r in records),
+        mean_cost=_per_problem(per_problem, "cost"),
+        mean_seconds=_per_problem(per_problem, "seconds"),
+        mean_calls=_per_problem(per_problem, "calls"),
     )
     summary.curve = _curve(records)
     return summary
+
+
+def _per_problem(per_problem: dict[str, list[dict]], key: str) -> float:
+    """What a problem cost in all its attempts, averaged over problems."""
+    return _mean(sum(float(r.get(key) or 0) for r in rs) for rs in per_problem.values())
 
 
 def _share(flags: Iterable) -> float:
@@ -118,7 +129,10 @@ def _plot(summaries: Sequence[RunSummary], path: str) -> None:
     for s in summaries:
         if s.curve:
             xs, ys = zip(*s.curve)
-            ax.step(xs, ys, where="post", label=f"{s.run} ({s.strategy})")
+            ax.step(xs, ys, where="post", marker="o", markersize=3, label=f"{s.run} ({s.strategy})")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("model calls spent")
     ax.set_ylabel("hidden-test pass rate")
     ax.set_ylim(0, 1)

@@ -1,21 +1,27 @@
 """Synthesis with no model: a bottom-up search over small Python expressions that fit the doctests.
 
-Entry point::
+Entry points::
 
-    result = await enumerate_program(problem, seconds=1.0, max_programs=None)
-    result.program   # Program(origin="enumerative") confirmed by the Python runner, or None
+    result = await enumerate_program(problem, seconds=1.0, max_programs=None, runner=None)
+    result.program   # Program(origin="enumerative") that the Python runner saw pass, or None
+    result.verdict   # the runner's verdict on what the search produced (None when it produced nothing)
+    result.searched  # what the search produced, even when the runner rejected it
     result.examined  # programs the search evaluated
     result.seconds   # wall time spent
     result.reason    # "found", or why nothing was returned (unsupported examples, budget spent, ...)
+
+    ranking = await search(problem, runner, settings, events)   # the strategy tier (see ``tier``)
 
 The search runs in a worker process; cancelling the awaiting task kills it.
 """
 from __future__ import annotations
 
+import ast
 import time
 from dataclasses import dataclass
 
 from seidr.runners.program import Program
+from seidr.runners.verdict import Verdict
 from seidr.synth.enumerative.spec import Spec, Unsupported, spec_of
 from seidr.synth.enumerative.worker import search_in_worker
 
@@ -26,25 +32,55 @@ class EnumerationResult:
     examined: int
     seconds: float
     reason: str
+    verdict: Verdict | None = None
+    searched: Program | None = None  # what the search produced, also when the runner rejected it
+
+    @property
+    def unsupported(self) -> bool:
+        return self.reason.startswith("unsupported:")
 
 
-def render(spec: Spec, signature: str, expression: str) -> str:
-    """The full function as readable source: the user's signature and one return line."""
-    head = signature.strip() if signature.strip() else f"def {spec.name}({', '.join(spec.params)}):"
-    return f"{head}\n    return {expression}\n"
-
-
-async def _confirm(problem, program: Program) -> str | None:
-    """Judges the program with the real Python runner; None when it passes, else the reason."""
+def _imports_for(signature: str, context: str) -> list[str]:
+    """The context's import lines that bind a name the signature uses (``List`` in ``xs: List[int]``), so
+    the program stands on its own like a model's reply with its imports."""
     try:
-        from seidr.runners.python import PythonRunner
-    except ImportError:
-        return None  # no Python runner installed in this build: the search's own check stands
-    verdict = (await PythonRunner().judge(problem, [program]))[0]
-    return None if verdict.passed else "the runner rejected the searched program"
+        tree = ast.parse(context)
+        used = {n.id for n in ast.walk(ast.parse(signature.strip() + "\n    pass\n")) if isinstance(n, ast.Name)}
+    except (SyntaxError, ValueError):
+        return []
+    found = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound = {(a.asname or a.name).split(".")[0] for a in node.names}
+            if bound & used:
+                found.append(ast.get_source_segment(context, node))
+    return [line for line in found if line]
 
 
-async def enumerate_program(problem, *, seconds: float = 1.0, max_programs: int | None = None) -> EnumerationResult:
+def render(spec: Spec, signature: str, expression: str, context: str = "") -> str:
+    """The full function as readable source: the user's signature and one return line (after the imports
+    its annotations need)."""
+    head = signature.strip() if signature.strip() else f"def {spec.name}({', '.join(spec.params)}):"
+    imports = "".join(line + "\n" for line in _imports_for(head, context)) if context else ""
+    return (imports + "\n\n" if imports else "") + f"{head}\n    return {expression}\n"
+
+
+async def _judge(problem, program: Program, runner, limits) -> Verdict:
+    """The program's verdict from the Python runner (the caller's, or one made and closed here): a found
+    expression is offered only after the same runner and sandbox as any other program saw it pass."""
+    if runner is not None:
+        return (await runner.judge(problem, [program], limits=limits))[0]
+    from seidr.synth.develop import runner_for
+
+    owned = runner_for("python")
+    try:
+        return (await owned.judge(problem, [program], limits=limits))[0]
+    finally:
+        await owned.close()
+
+
+async def enumerate_program(problem, *, seconds: float = 1.0, max_programs: int | None = None, runner=None,
+                            limits=None) -> EnumerationResult:
     """Searches for the smallest expression that passes every example of a Python problem."""
     start = time.monotonic()
     if problem.language != "python":
@@ -56,11 +92,15 @@ async def enumerate_program(problem, *, seconds: float = 1.0, max_programs: int 
     source, examined, reason = await search_in_worker(spec, seconds, max_programs)
     if source is None:
         return EnumerationResult(None, examined, time.monotonic() - start, reason)
-    program = Program(render(spec, problem.signature, source), origin="enumerative")
-    rejected = await _confirm(problem, program)
-    if rejected:
-        return EnumerationResult(None, examined, time.monotonic() - start, rejected)
-    return EnumerationResult(program, examined, time.monotonic() - start, "found")
+    program = Program(render(spec, problem.signature, source, problem.context), origin="enumerative")
+    verdict = await _judge(problem, program, runner, limits)
+    if not verdict.passed:
+        why = verdict.error or next((f"{r.example.describe()}: {r.summary()}" for r in verdict.failures), "failed")
+        return EnumerationResult(None, examined, time.monotonic() - start,
+                                 f"the runner rejected the searched program `{source}` ({why})", verdict, program)
+    return EnumerationResult(program, examined, time.monotonic() - start, "found", verdict, program)
 
 
-__all__ = ["EnumerationResult", "enumerate_program"]
+from seidr.synth.enumerative.tier import search  # noqa: E402  (the tier builds on enumerate_program)
+
+__all__ = ["EnumerationResult", "enumerate_program", "search"]

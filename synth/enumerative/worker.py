@@ -10,9 +10,18 @@ from seidr.synth.enumerative.spec import Spec
 
 async def search_in_worker(spec: Spec, seconds: float, max_programs: int | None):
     """The search's (source, examined, reason), computed in a child process; cancelling kills it."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "seidr.synth.enumerative.worker",
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    for attempt in range(3):
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "seidr.synth.enumerative.worker",
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            break
+        except BlockingIOError:  # the machine is out of processes for a moment, as `fork: retry` says
+            await asyncio.sleep(0.5 * (attempt + 1))
+        except OSError as exc:
+            return None, 0, f"the search process could not start ({exc.strerror or exc})"
+    else:
+        return None, 0, "the search process could not start (no process slots free); try again"
     try:
         out, err = await proc.communicate(pickle.dumps((spec, seconds, max_programs)))
     finally:

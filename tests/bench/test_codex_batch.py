@@ -52,3 +52,31 @@ def test_a_broken_batch_file_is_one_clear_line(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert run.returncode == 2
     assert run.stderr.strip().count("\n") == 0 and "needs an id and a prompt" in run.stderr
+
+
+def test_batch_generate_asks_the_model_n_completions_per_question_then_test_runs_them(scripted_server, tmp_path):
+    questions = tmp_path / "questions.toml"
+    questions.write_text(SAMPLE.read_text().split("[[questions.completions]]")[0]
+                         + '\n[[questions]]\nid = "greet"\nprompt = "Print hello and the name read from stdin."\n'
+                         '\n[[questions.testcases]]\ncode = ""\nstdin = "ada\\n"\nexpect = "hello, ada"\n')
+    scripted_server.replies = [["```python\ndef double(x):\n    return x * 2\n```", "def double(x):\n    return x\n"],
+                               ["print('hello, ' + input())\n"]]
+    generated = tmp_path / "generated.toml"
+    run = subprocess.run([sys.executable, "-m", "seidr", "batch", "generate", str(questions), str(generated), "--n",
+                          "2", "--max-tokens", "64", "--temperature", "0.5", "--model", "openai/scripted",
+                          "--api-base", scripted_server.api_base, "--no-cache"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "wrote 4 completions" in run.stdout
+    first = scripted_server.requests[0]
+    assert (first["n"], first["max_tokens"], first["temperature"]) == (2, 64, 0.5)
+    assert first["messages"] == [{"role": "user", "content": "Write a function double(x) that returns twice x."}]
+    made = load_questions(str(generated))
+    assert [c.completion for c in made[0].completions] == ["def double(x):\n    return x * 2\n",
+                                                           "def double(x):\n    return x\n"]
+    tested = tmp_path / "tested.toml"
+    run = subprocess.run([sys.executable, "-m", "seidr", "batch", "test", str(generated), str(tested)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert [c.results for q in load_questions(str(tested)) for c in q.completions] == [
+        [True, True], [False, True], [True], [True]]  # x is right for double(0) only

@@ -32,6 +32,8 @@ RIGHT = "```python\ndef inc(x):\n    return x + 1\n```"
 
 
 def synth(workspace, server, *flags, wait=True):
+    # the built-in search would find inc before any model call; these tests are about the model's path
+    (workspace / "seidr.toml").write_text("enumerateFirst = false\n")
     argv = [*SEIDR, "synth", "counting.py", "--model", "openai/scripted", "--api-base", server.api_base,
             "--no-cache", *flags]
     if wait:
@@ -66,8 +68,10 @@ def test_synth_write_refuses_a_file_edited_while_it_ran(scripted_server, workspa
     assert "+    return x + 1" in out  # the diff is still shown
 
 
-def test_synth_without_a_model_is_one_line_and_exit_2(workspace):
+def test_synth_without_a_model_and_the_search_off_is_one_line_and_exit_2(workspace):
+    # with the built-in search on (the default), no model means the search alone: tests/enumerative
     (workspace / "counting.py").write_text(STUB)
+    (workspace / "seidr.toml").write_text("enumerateFirst = false\n")
     done = subprocess.run([*SEIDR, "synth", "counting.py"], cwd=workspace, capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "no model configured" in done.stderr and "--model" in done.stderr

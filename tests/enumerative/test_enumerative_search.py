@@ -5,6 +5,7 @@ import time
 from seidr.runners.example import Example
 from seidr.runners.problem import Problem
 from seidr.synth.enumerative import enumerate_program
+from seidr.synth.enumerative.spec import spec_of
 
 
 def problem(signature, *pairs, description=""):
@@ -96,3 +97,44 @@ async def test_examples_that_are_not_plain_calls_are_unsupported():
 async def test_other_languages_are_declined():
     result = await enumerate_program(Problem(language="cpp", name="f"))
     assert result.program is None and "Python only" in result.reason
+
+
+async def test_assertions_of_plain_calls_are_examples_too():
+    prob = Problem(language="python", name="half", signature="def half(n):", examples=(
+        Example("assert half(10) == 5", kind="assert"), Example("assert half(7) == 3", kind="assert"),
+        Example("assert half(0) == 0", kind="assert")))
+    result = await enumerate_program(prob, seconds=5)
+    assert result.program is not None, result.reason
+    assert result.program.code == "def half(n):\n    return n // 2\n"
+
+
+async def test_an_assertion_that_is_not_an_equality_of_a_call_is_unsupported():
+    prob = Problem(language="python", name="f", signature="def f(x):",
+                   examples=(Example("assert f(2) > 1", kind="assert"),))
+    result = await enumerate_program(prob)
+    assert result.unsupported and "is not a plain call of f()" in result.reason
+
+
+async def test_of_the_smallest_programs_the_one_using_the_parameters_and_fewer_literals_wins():
+    contains = problem("def contains(xs, x):", ("contains([1, 2, 3], 2)", "True"), ("contains([1, 2, 3], 5)", "False"))
+    is_even = problem("def is_even(n):", ("is_even(4)", "True"), ("is_even(7)", "False"), ("is_even(0)", "True"))
+    assert (await enumerate_program(contains, seconds=5)).program.code.endswith("return x in xs\n")  # not x == 2
+    assert (await enumerate_program(is_even, seconds=5)).program.code.endswith("return n % 2 == 0\n")
+
+
+async def test_doctests_of_an_equality_and_of_none_are_read_and_misprinted_values_are_explained():
+    equal = problem("def total(xs):", ("total([1, 2]) == 3", "True"), ("total([]) == 0", "True"))
+    assert (await enumerate_program(equal, seconds=5)).program.code.endswith("return sum(xs)\n")
+    first = problem("def first(xs):", ("first([7, 8])", "7"), ("first([])", ""))
+    assert spec_of(first).wants == ("7", "None")  # doctest shows nothing for None
+    quoted = problem("def echo(s):", ("echo('ab')", '"ab"'))
+    result = await enumerate_program(quoted, seconds=5)
+    assert result.unsupported and "expects \"ab\", which is not how Python prints that value ('ab')" in result.reason
+
+
+async def test_a_signature_with_imported_annotations_brings_its_import_along():
+    prob = Problem(language="python", name="total", signature="def total(xs: List[int]) -> int:",
+                   context="import os\nfrom typing import List\n\n\ndef total(xs: List[int]) -> int:\n    ...\n",
+                   examples=(Example("total([1, 2])", "3\n"), Example("total([])", "0\n")))
+    result = await enumerate_program(prob, seconds=5)
+    assert result.program.code == "from typing import List\n\n\ndef total(xs: List[int]) -> int:\n    return sum(xs)\n"

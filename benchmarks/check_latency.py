@@ -1,0 +1,103 @@
+"""How long a saved file waits for its diagnostics: seidr's server (fresh and warm), a cold ``seidr check``, and
+``pytest --doctest-modules`` and plain ``python -m doctest`` on the same file of 20 functions x 3 doctests.
+
+    python benchmarks/check_latency.py [--rounds 5]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lsp_client import median, start, stop  # noqa: E402
+
+
+def make_module(variant: int = 0, functions: int = 20) -> str:
+    """20 small functions with 3 passing doctests each; ``variant`` changes every body (nothing cached)."""
+    parts = ['"""Generated for the check latency benchmark."""\n']
+    for i in range(functions):
+        parts.append(f'''
+
+def f{i}(x, y=1):
+    """Scaled sum number {i}.
+
+    >>> f{i}(1)
+    {(1 + 1) * (i + 1)}
+    >>> f{i}(2, 3)
+    {(2 + 3) * (i + 1)}
+    >>> f{i}(0, 0)
+    0
+    """
+    k = {i + 1} + {variant} * 0
+    return (x + y) * k
+''')
+    return "".join(parts)
+
+
+def timed(argv: list[str], cwd: Path, rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
+        times.append(time.perf_counter() - started)
+    return median(times)
+
+
+async def server_times(folder: Path, rounds: int) -> tuple[float, float]:
+    path = folder / "generated.py"
+    client = await start(folder)
+    try:
+        uri = await client.open(path, path.read_text())
+        await client.wait_publish(uri, 0)  # the first check also starts the runner's workers
+        fresh, warm, version = [], [], 1
+        for r in range(rounds):
+            version += 1
+            fresh.append(await client.save_and_wait(uri, make_module(variant=r + 1), version))
+            version += 1
+            warm.append(await client.save_and_wait(uri, make_module(variant=r + 1), version))
+        return median(fresh), median(warm)
+    finally:
+        await stop(client)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="seidr-latency-") as tmp:
+        folder = Path(tmp)
+        (folder / "generated.py").write_text(make_module())
+        os.environ["XDG_CACHE_HOME"] = str(folder / ".cache")
+        fresh, warm = asyncio.run(server_times(folder, args.rounds))
+        pytest_time = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--doctest-modules",
+                             "generated.py"], folder, args.rounds)
+        doctest_time = timed([sys.executable, "-m", "doctest", "generated.py"], folder, args.rounds)
+        has_check = importlib.util.find_spec("seidr.commands.check") is not None
+        check_time = timed([sys.executable, "-m", "seidr", "check", "generated.py"], folder, args.rounds) \
+            if has_check else None
+    print("file: 20 functions x 3 doctests; medians of", args.rounds, "rounds")
+    print(f"  server, didSave -> publishDiagnostics, fresh   {fresh * 1000:8.1f} ms")
+    print(f"  server, didSave -> publishDiagnostics, warm    {warm * 1000:8.1f} ms   (target < 20 ms)")
+    if check_time is not None:
+        print(f"  seidr check, cold start                        {check_time * 1000:8.1f} ms")
+    else:
+        print("  seidr check, cold start                        (no `seidr check` command in this tree)")
+    print(f"  python -m pytest --doctest-modules              {pytest_time * 1000:8.1f} ms")
+    print(f"  python -m doctest (no isolation)                {doctest_time * 1000:8.1f} ms")
+    print("ratios")
+    print(f"  pytest / server fresh   {pytest_time / fresh:6.1f}x   (target >= 5x)")
+    print(f"  pytest / server warm    {pytest_time / warm:6.1f}x")
+    if check_time is not None:
+        print(f"  pytest / seidr check    {pytest_time / check_time:6.1f}x   (target >= 2x)")
+        print(f"  seidr check / doctest   {check_time / doctest_time:6.1f}x   (target <= 2x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+-- Driven by test_neovim.py: open SEIDR_FILE with seidr attached (editors/neovim/seidr-0.7.lua), save, wait for the
+-- stub diagnostic, run the synthesize code action on line SEIDR_LINE (chosen through vim.ui.select), wait for
+-- the edit, write the buffer, and report what happened to SEIDR_OUT.
+local out = os.getenv("SEIDR_OUT")
+local report = { chosen = {}, offered = {} }
+local function finish(why)
+  report.result = why
+  report.lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  vim.fn.writefile({ vim.fn.json_encode(report) }, out)
+  vim.cmd("qa!")
+end
+
+vim.cmd("edit " .. vim.fn.fnameescape(os.getenv("SEIDR_FILE")))
+if not vim.wait(60000, function() return #vim.lsp.buf_get_clients(0) > 0 end, 50) then
+  finish("seidr never attached")
+end
+vim.cmd("write")
+local function stub_shown()
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    if d.message:match("not implemented") then return true end
+  end
+  return false
+end
+if not vim.wait(60000, stub_shown, 50) then finish("no stub diagnostic") end
+report.stub = true
+
+-- the menu an editor would show: pick seidr's synthesize action
+vim.ui.select = function(items, opts, on_choice)
+  for i, item in ipairs(items) do
+    local action = item[2]
+    table.insert(report.offered, action.title)
+    if action.title:match("^seidr: Synthesize") then
+      table.insert(report.chosen, action.title)
+      return on_choice(item, i)
+    end
+  end
+  on_choice(nil, nil)
+end
+vim.api.nvim_win_set_cursor(0, { tonumber(os.getenv("SEIDR_LINE")) + 1, 0 })
+vim.lsp.buf.code_action()
+if not vim.wait(30000, function() return #report.offered > 0 end, 50) then finish("no code actions offered") end
+
+local want = os.getenv("SEIDR_WANT")
+local function landed()
+  for _, line in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
+    if line:find(want, 1, true) then return true end
+  end
+  return false
+end
+if not vim.wait(120000, landed, 50) then finish("the edit never came") end
+vim.cmd("write")
+finish("written")
