@@ -12,6 +12,7 @@ import ctypes
 import os
 import resource
 import stat
+import struct
 import sys
 
 from seidr.runners import cgroups, landlock, seccomp
@@ -249,6 +250,32 @@ class _switching:
             libc().prctl(_PR_SET_DUMPABLE, self.dumpable, 0, 0, 0)
 
 
+_CAPSET = {"x86_64": 126, "aarch64": 91}
+_PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
+
+
+def drop_capabilities() -> None:
+    """Give up every capability: the bounding set where allowed (a bwrap'd worker may not), the ambient set,
+    then the rest. With no_new_privs after it, none can come back."""
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as fh:
+            last = int(fh.read())
+    except (OSError, ValueError):
+        last = 40
+    for cap in range(last + 1):
+        libc().prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0)  # fails only without CAP_SETPCAP, checked below
+    libc().prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header = ctypes.create_string_buffer(struct.pack("=Ii", 0x20080522, 0), 8)  # version 3, this process
+    data = ctypes.create_string_buffer(bytes(24), 24)  # effective, permitted, inheritable: all empty
+    number = _CAPSET.get(os.uname().machine)
+    if number is None or libc().syscall(number, header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+    with open("/proc/self/status") as fh:
+        held = [line.split()[1] for line in fh if line.startswith(("CapEff", "CapPrm", "CapAmb"))]
+    if any(int(value, 16) for value in held):
+        raise OSError(0, f"capabilities remain: {held}")
+
+
 def no_new_privs() -> None:
     if libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise SandboxError("prctl(PR_SET_NO_NEW_PRIVS) failed: " + os.strerror(ctypes.get_errno()))
@@ -301,6 +328,11 @@ def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
                 drop_uid(program_uid(os.getpid(), base=plan.uid_base) if uid is None else uid, folders)
             except OSError as exc:
                 raise SandboxError(f"uid drop: {exc}") from None
+        elif os.geteuid() == 0:
+            try:
+                drop_capabilities()  # root without a uid of its own: root without its powers at least
+            except OSError as exc:
+                raise SandboxError(f"capabilities: {exc}") from None
         no_new_privs()
         if here is not None:
             os.fchdir(here)

@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from seidr.runners import cgroups
-from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, SandboxError, as_uid, confine, helper_args, process_limit,
-                                   program_uid, run_cgroup, start_worker, uid_base, worker_cgroup)
+from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, SandboxError, as_uid, confine, helper_args, libc,
+                                   process_limit, program_uid, run_cgroup, start_worker, uid_base, worker_cgroup)
 from seidr.runners.confine import warm as _warm_layers
 from seidr.runners.limits import Limits
 
@@ -55,6 +55,7 @@ __all__ = ["Isolation", "ProcessResult", "SandboxError", "clean_env", "confine_c
 _SECRET = re.compile(r"(_API_KEY|_TOKEN|_SECRET|_PASSWORD|_CREDENTIALS?)$|^(API_KEY|TOKEN|SECRET)$", re.I)
 _KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "PYTHONIOENCODING", "TERM")
 _RUNNERS = os.path.dirname(os.path.abspath(__file__))
+_PR_SET_DUMPABLE = 4
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,14 @@ def isolation() -> Isolation:
     return Isolation(level, _detail(iso), iso.layers, plan)
 
 
+def _guard_judge(plan: Plan) -> None:
+    """Without a uid of their own, programs run as the judge's user, who may read the /proc environ of any
+    dumpable process of theirs: the judge (which holds the API keys) makes itself not dumpable, so its
+    /proc files belong to root."""
+    if not plan.uid:
+        libc().prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
 def _release(owner: int, where: dict[str, str]) -> None:
     """At exit: remove this process's cgroups, not in a forked child that happens to run exit handlers."""
     if os.getpid() == owner:
@@ -285,6 +294,7 @@ def worker_argv(argv: Sequence[str], readable: Sequence[str] = ()) -> list[str]:
     pids it reports name the same processes for a ``kill_group`` called outside it; secrets in this
     process's environment are removed from its own, and the plan of layers travels in ``SEIDR_SANDBOX``."""
     iso = isolation()
+    _guard_judge(iso.plan)
     if iso.plan.cgroups:
         cgroups.sweep(iso.plan.cgroups, uid_base())  # the cgroups of workers that have ended
     folders = [*readable, os.getcwd()]
@@ -452,6 +462,7 @@ async def run_process(
 
     started = time.monotonic()
     iso = isolation()
+    _guard_judge(iso.plan)
     folders = [p for p in (workdir, *(writable if writable is not None else [tempfile.gettempdir()])) if p]
     program = shutil.which(argv[0]) or argv[0]
     slot = await _slot()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 import uuid
 
@@ -19,6 +21,7 @@ from tests.sandbox.support import (CONFINED_REASON, Listener, Worker, canary_fol
 
 pytestmark = pytest.mark.skipif(not confined(), reason=CONFINED_REASON)
 SECRET = "sk-worker-test-secret"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @pytest.fixture(scope="module")
@@ -225,3 +228,29 @@ def _state(pid: int) -> str:
             return fh.read().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_without_a_uid_of_its_own_a_program_is_root_without_powers_and_cannot_read_the_judge():
+    """The fallback when programs cannot get a uid of their own: they keep root's uid but no capability, so
+    the judge's /proc environ (which holds the API key) stays closed to them. (For a user other than root the
+    judge also makes itself not dumpable; as root the missing capabilities already close it.)"""
+    judge = (
+        "import json, os, sys\n"
+        "from seidr.runners import sandbox\n"
+        "from seidr.runners.confine import Plan\n"
+        "real = sandbox.isolation()\n"
+        "plan = Plan(**{**real.plan.as_dict(), 'uid': False})\n"
+        "sandbox.isolation = lambda: sandbox.Isolation(real.level, real.detail, real.layers, plan)\n"
+        "from tests.sandbox.support import Worker\n"
+        "worker = Worker()\n"
+        "code = ('import os\\n'\n"
+        "        'print([l.split()[1] for l in open(\"/proc/self/status\") if l.startswith(\"CapEff\")][0])\\n'\n"
+        "        f'try: print(b\"sk-judge\" in open(\"/proc/{os.getpid()}/environ\", \"rb\").read())\\n'\n"
+        "        'except OSError as exc: print(\"refused\", exc.errno)\\n')\n"
+        "print(json.dumps(worker.run(code)))\n"
+        "worker.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", judge], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "OPENAI_API_KEY": "sk-judge", "PYTHONPATH": ROOT})
+    answer = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else done.stderr[-2000:]
+    assert answer["output"].splitlines() == ["0000000000000000", "refused 13"], answer
