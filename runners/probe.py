@@ -87,7 +87,8 @@ def probe(args: list[str]) -> dict:
             return "setuid had no effect"
         blocked = _unreadable(args)
         if blocked:
-            return f"{blocked} is not readable by other users (bubblewrap's view would make it so)"
+            return (f"{blocked} is not readable by other users (bubblewrap's view would make it so); programs "
+                    "stay root, without capabilities")
         soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
         resource.setrlimit(resource.RLIMIT_NPROC, (1, hard))
         try:
