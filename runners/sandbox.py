@@ -1,30 +1,61 @@
-"""The sandbox every runner uses for candidate code: isolation level, child confinement, process control.
+"""The sandbox every runner uses for candidate code: isolation level, the workers' view of the machine,
+per-program confinement, process control.
 
-API (stable; the hardening behind it may grow): ``isolation()``, ``worker_argv()``, ``clean_env()``,
-``confine_child()`` (and ``warm()`` for the workers that fork confined children), ``kill_group()``,
-``run_process()``.
+API (stable): ``isolation()``, ``worker_argv()``, ``clean_env()``, ``confine_child()`` (and ``warm()`` for the
+workers that fork confined children), ``kill_group()``, ``run_process()``.
+
+Layers, outermost first; ``isolation()`` tries each for real once and says which hold and why not, and a
+layer that cannot be applied is reported, never silently dropped:
+
+- **wrapper**: bwrap (no network, IPC or UTS namespace shared; capabilities dropped but those a worker needs
+  to confine its children, kill them and remove what they leave: setuid, setgid, chown, kill, dac_override,
+  fowner; a program loses them all with its uid) > ``unshare --net`` > none.
+- **file system view** (bwrap): the root read-only; a tmpfs over /root, /home and $HOME that re-binds,
+  read-only, only the Python installation, the entries of ``sys.path`` (site-packages, the venv), seidr itself
+  and the folders a caller names (the project); /tmp writable. Secrets in the home (``~/.ssh``, tokens) are
+  simply not there. Compiled programs (``run_process``) also get their own pid namespace and may write only
+  their folder and the folders the caller names.
+- **per program** (``confine.py``, before any of its code runs): its own process group; a pids and memory
+  cgroup (``cgroups.py``: its worker's, which it is born in, or one of its own for a compiled run); CPU, address-space, file-size, core, open-file limits; a uid of its own
+  (BASE + pid << 8 + slot, BASE = 2**30 or ``$SEIDR_SANDBOX_UID_BASE``) so RLIMIT_NPROC counts only its
+  processes, it owns only its folder, and it cannot signal or read other programs, the worker or the judge;
+  no_new_privs; Landlock (``landlock.py``: writes only to its folder, no TCP, signals only within its own
+  processes); a seccomp deny list (``seccomp.py``: no sockets but AF_UNIX, no ptrace, no mount or
+  namespaces); an environment without secrets; output capped by the reader.
+- **cleanup**: ``kill_group`` kills the program's group and every process of its uid in its cgroup (a
+  double-forked ``setsid`` daemon included; without cgroups, ``kill(-1)`` as its uid), and for compiled
+  programs the whole pid namespace and cgroup.
 """
 
 from __future__ import annotations
 
-import ctypes
+import atexit
 import functools
 import os
 import re
-import resource
 import shutil
 import signal
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
+from seidr.runners import cgroups
+from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, SandboxError, as_uid, confine, helper_args, libc,
+                                   process_limit, program_uid, run_cgroup, start_worker, uid_base, worker_cgroup)
+from seidr.runners.confine import warm as _warm_layers
 from seidr.runners.limits import Limits
 
-# asyncio, subprocess and tempfile are imported where they are used: the Python runner's warm workers import
-# this module to confine the children they fork, and threading (which those bring) makes every fork dearer.
+__all__ = ["Isolation", "ProcessResult", "SandboxError", "clean_env", "confine_child", "isolation", "kill_group",
+           "run_process", "warm", "worker_argv"]
+
+# asyncio, subprocess, tempfile and json are imported where they are used: warm workers import this module to
+# confine the children they fork, and the threading those bring makes every fork dearer.
 
 _SECRET = re.compile(r"(_API_KEY|_TOKEN|_SECRET|_PASSWORD|_CREDENTIALS?)$|^(API_KEY|TOKEN|SECRET)$", re.I)
 _KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "PYTHONIOENCODING", "TERM")
+_RUNNERS = os.path.dirname(os.path.abspath(__file__))
+_PR_SET_DUMPABLE = 4
 
 
 @dataclass(frozen=True)
@@ -32,17 +63,23 @@ class Isolation:
     level: str  # "bwrap" | "unshare" | "none"
     detail: str
     layers: tuple[tuple[str, bool, str], ...] = ()  # (layer, active, why) for `seidr doctor`
+    plan: Plan = field(default_factory=Plan)  # what each program's process applies to itself
+
+    @property
+    def complete(self) -> bool:
+        return all(active for name, active, _ in self.layers if name not in ("bwrap", "unshare"))
 
 
-# Namespaces for the worker and compiled binaries: no network, own pid space (so killing the wrapper kills
-# every process the candidate started, even one that called setsid), own IPC. The file system stays bound
-# so the installed seidr package, Python and the runner's scratch folders keep working.
-# Run as root, bwrap would keep every capability (mount, ptrace...) unless told to drop them.
-_BWRAP_NS = ("--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
-             "--cap-drop", "ALL")
+# Namespaces: no network, own IPC and host name; compiled programs also their own pid space (so killing the
+# wrapper kills every process they started). Run as root, bwrap would keep every capability unless told.
+_BWRAP_NS = ("--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent")
 _BWRAP_DEV = ("--dev", "/dev", "--proc", "/proc")
-_BWRAP = (*_BWRAP_NS, "--bind", "/", "/", *_BWRAP_DEV)
-_UNSHARE = ("--net", "--pid", "--fork", "--kill-child", "--mount-proc")
+# to confine its children, kill them, and remove the files they leave in folders that are theirs
+_WORKER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
+_HELPER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN")
+_UNSHARE_RUN = ("--net", "--pid", "--fork", "--kill-child", "--mount-proc")
+# by path: a caller may start workers with a PATH that does not hold it
+_ENV = next((p for p in ("/usr/bin/env", "/bin/env") if os.path.exists(p)), "env")
 
 
 def _works(argv: Sequence[str]) -> str | None:
@@ -56,68 +93,220 @@ def _works(argv: Sequence[str]) -> str | None:
     return None if done.returncode == 0 else (done.stderr.decode(errors="replace").strip() or "failed")
 
 
-def _prefix(level: str, writable: Sequence[str] | None = None) -> list[str]:
-    """The wrapper's argv; with ``writable`` (bwrap only) the file system is read-only except those folders."""
-    if level == "bwrap" and writable is not None:
-        binds = [arg for path in dict.fromkeys(writable) if os.path.isdir(path) for arg in ("--bind", path, path)]
-        ro = ("--ro-bind", "/", "/", *binds)
-        return [shutil.which("bwrap") or "bwrap", *_BWRAP_NS, *ro, *_BWRAP_DEV]
+def _caps(keep: Sequence[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return []  # unprivileged bwrap runs in a user namespace and takes no capability options
+    return ["--cap-drop", "ALL", *(arg for cap in keep for arg in ("--cap-add", cap))]
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+@functools.lru_cache(maxsize=1)
+def _hidden() -> tuple[str, ...]:
+    """Home folders the view covers with an empty tmpfs."""
+    out: list[str] = []
+    for home in ("/root", "/home", os.path.expanduser("~")):
+        real = os.path.realpath(home)
+        if real.count("/") >= 1 and real != "/" and os.path.isdir(real) and not any(_within(real, o) for o in out):
+            out = [o for o in out if not _within(o, real)] + [real]
+    return tuple(out)
+
+
+def _needed(extra: Sequence[str] = ()) -> list[str]:
+    """What a worker must read beneath a hidden home: Python, ``sys.path``, seidr, and ``extra``. Never a
+    home itself (nor a folder holding one), so a project opened at ``~`` does not expose ``~/.ssh``."""
+    import seidr
+
+    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *sys.path,
+             *getattr(seidr, "__path__", []), _RUNNERS, *extra]
+    found: list[str] = []
+    for path in paths:
+        if not path or not os.path.exists(path):
+            continue
+        for candidate in dict.fromkeys((os.path.abspath(path), os.path.realpath(path))):
+            hidden = [h for h in _hidden() if _within(candidate, h)]
+            if hidden and not any(_within(h, candidate) for h in _hidden()):
+                found.append(candidate)
+    found = sorted(set(found))
+    return [p for p in found if not any(p != q and _within(p, q) for q in found)]
+
+
+def _view(readable: Sequence[str], writable: Sequence[str]) -> list[str]:
+    """bwrap's file system: everything read-only, homes hidden but what must be read, ``writable`` bound
+    read-write."""
+    args = ["--ro-bind", "/", "/"]
+    for home in _hidden():
+        args += ["--tmpfs", home]
+    made: set[str] = set()
+    for path in _needed(readable):
+        # bwrap makes missing parents 0700, which would hide the binding from the program's uid
+        home = next(h for h in _hidden() if _within(path, h))
+        parts = os.path.relpath(os.path.dirname(path), home).split(os.sep)
+        for depth in range(1, len(parts) + 1) if parts != ["."] else ():
+            parent = os.path.join(home, *parts[:depth])
+            if parent not in made:
+                made.add(parent)
+                args += ["--perms", "0755", "--dir", parent]
+        args += ["--ro-bind", path, path]
+    for path in dict.fromkeys(writable):
+        if os.path.isdir(path):
+            args += ["--bind", path, path]
+    return [*args, *_BWRAP_DEV]
+
+
+def _worker_prefix(level: str, readable: Sequence[str] = (), cgroup_bases: Sequence[str] = ()) -> list[str]:
+    import tempfile
+
     if level == "bwrap":
-        return [shutil.which("bwrap") or "bwrap", *_BWRAP]
+        return [shutil.which("bwrap") or "bwrap", *_BWRAP_NS, *_caps(_WORKER_CAPS),
+                *_view(readable, [tempfile.gettempdir(), *cgroup_bases])]
     if level == "unshare":
-        return [shutil.which("unshare") or "unshare", *_UNSHARE]
+        return [shutil.which("unshare") or "unshare", "--net"]
     return []
+
+
+def _helper(*args: str) -> list[str]:
+    """A bare interpreter that imports only ``confine`` (and its layers) and runs ``confine.main(args)``."""
+    return [sys.executable, "-S", "-E", "-s", "-B", "-c", BOOT, _RUNNERS, *args]
 
 
 @functools.lru_cache(maxsize=1)
 def isolation() -> Isolation:
-    """The strongest isolation this machine allows for workers, with a line that says which and why.
-    Each wrapper is tried once for real (cached), not just looked up on PATH."""
+    """The strongest isolation this machine allows, with a line that says which and why. Each wrapper is
+    tried once for real, then a probe applies every per-program layer inside it and checks that it holds."""
     layers: list[tuple[str, bool, str]] = []
     level = "none"
     for name in ("bwrap", "unshare"):
         if not shutil.which(name):
             layers.append((name, False, f"not installed (Debian package {'bubblewrap' if name == 'bwrap' else 'util-linux'})"))
             continue
-        why = _works(_prefix(name))
-        what = "network and IPC namespaces; for compiled programs also pid" + (
-            ", no capabilities, read-only file system but scratch folders" if name == "bwrap" else "")
+        probe_argv = [shutil.which(name), *_BWRAP_NS, "--ro-bind", "/", "/", *_BWRAP_DEV] if name == "bwrap" \
+            else [shutil.which(name), *_UNSHARE_RUN]
+        why = _works(probe_argv)
+        what = ("no network; home hidden but Python and the project; read-only but /tmp; compiled programs in "
+                "their own pid space" if name == "bwrap" else "no network; compiled programs in their own pid space"
+                if level == "none" else "works; used only where bwrap is missing")
         layers.append((name, why is None, what if why is None else f"does not run here: {why.splitlines()[0]}"))
         if why is None and level == "none":
             level = name
-    layers.append(("rlimits", True, "CPU, address space, file size, core, open files, processes"))
-    layers.append(("no_new_privs", _libc() is not None, "set before candidate code runs" if _libc() else "no libc prctl"))
-    layers.append(("uid drop", False, "not implemented: candidates run as the worker's user"))
-    layers.append(("landlock", False, "not implemented"))
-    layers.append(("seccomp", False, "not implemented"))
-    layers.append(("cgroups", False, "not implemented: the pid namespace and process groups bound cleanup"))
-    if level == "none":
-        detail = "no namespace isolation (bwrap and unshare unavailable): rlimits, process groups and a clean environment only"
+    if level == "bwrap":
+        layers.append(("home hidden", True, f"tmpfs over {', '.join(_hidden())}; Python, seidr and the project "
+                                            "re-bound read-only"))
     else:
-        missing = ", ".join(n for n, ok, _ in layers if not ok and n not in ("bwrap", "unshare"))
-        files = "read-only file system for compiled programs" if level == "bwrap" else "writable file system"
-        detail = f"{level}: no network, {files} in their own pid space, rlimits, no_new_privs; missing: {missing}"
-    return Isolation(level, detail, tuple(layers))
+        layers.append(("home hidden", False, "needs bwrap: programs can read what your user can"))
+    where, _ = cgroups.bases(create=True)
+    if where:
+        cgroups.sweep(where, uid_base())
+        atexit.register(_release, os.getpid(), where)
+    found = _probe(level, where)
+    plan = Plan.from_json(found["plan"]) if found else Plan()
+    layers.append(("rlimits", True, "CPU, address space, file size, core, open files"
+                   + (", processes" if plan.uid or os.geteuid() else " (processes: root is exempt)")))
+    if found:
+        layers += [tuple(layer) for layer in found["layers"]]
+    else:
+        layers += [(n, False, "the probe did not run") for n in ("cgroups", "uid drop", "no_new_privs", "landlock",
+                                                                 "seccomp")]
+    iso = Isolation(level, "", tuple(layers), plan)
+    return Isolation(level, _detail(iso), iso.layers, plan)
+
+
+def _guard_judge(plan: Plan) -> None:
+    """Without a uid of their own, programs run as the judge's user, who may read the /proc environ of any
+    dumpable process of theirs: the judge (which holds the API keys) makes itself not dumpable, so its
+    /proc files belong to root."""
+    if not plan.uid:
+        libc().prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+def _release(owner: int, where: dict[str, str]) -> None:
+    """At exit: remove this process's cgroups, not in a forked child that happens to run exit handlers."""
+    if os.getpid() == owner:
+        cgroups.release(where)
+
+
+def _detail(iso: Isolation) -> str:
+    missing = [f"{name} ({why})" for name, active, why in iso.layers
+               if not active and name not in ("bwrap", "unshare")]
+    if iso.level == "none":
+        head = "none: no namespace isolation (bwrap and unshare unavailable)"
+    elif iso.level == "unshare":
+        head = "unshare: no network, compiled programs in their own pid space"
+    else:
+        head = "bwrap: no network, read-only system, home hidden, compiled programs in their own pid space"
+    on = [name for name, active, _ in iso.layers if active and name not in ("bwrap", "unshare", "home hidden")]
+    line = f"{head}; per program: {', '.join(on) or 'nothing'}"
+    if missing:
+        line += f"; missing: {'; '.join(missing)} (warning)"
+    return line
+
+
+def _probe(level: str, where: dict[str, str]) -> dict | None:
+    """Run the probe inside the wrapper workers get; its report, or None when it could not run."""
+    import json
+    import subprocess
+
+    argv = [*_worker_prefix(level, cgroup_bases=list(where.values())), *_helper("probe", *_needed_raw())]
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=30,
+                              env=clean_env(extra={PLAN_ENV: Plan(cgroups=where).to_json()}))
+        found = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+    shutil.rmtree(found.get("workdir", ""), ignore_errors=True)
+    where = Plan.from_json(found["plan"]).cgroups
+    if where:
+        cgroups.kill(where, str(found["pid"]))
+    return found
+
+
+def _needed_raw() -> list[str]:
+    """What the probe checks that a program's uid can read: Python's stdlib and sys.path, and seidr; not a
+    home itself (or a folder holding one), which the view hides even when it is on sys.path."""
+    paths = dict.fromkeys([os.path.dirname(os.__file__), *sys.path, _RUNNERS])
+    return [p for p in paths if p and os.path.exists(p)
+            and not any(_within(home, os.path.realpath(p)) for home in _hidden())]
 
 
 @functools.lru_cache(maxsize=1)
-def _libc():
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
+def plan() -> Plan:
+    """The layers this process's programs get: from the worker's environment (the worker then takes its
+    cgroup), else from ``isolation()``."""
+    found = Plan.from_env() or isolation().plan
+    if found.worker:
+        start_worker(found, Limits())
+    _warm_layers(found)
+    return found
 
 
-def worker_argv(argv: Sequence[str]) -> list[str]:
+def warm() -> None:
+    """In a long-lived worker before it forks: take its cgroup and look up what ``confine_child`` uses, once,
+    so each child it forks need not."""
+    plan()
+
+
+def worker_argv(argv: Sequence[str], readable: Sequence[str] = ()) -> list[str]:
     """Wrap the command that starts a long-lived worker in the isolation ``isolation()`` reports.
-    The worker keeps the host's pid space: pids it reports for its children must name the same processes
-    for a ``kill_group`` called outside it, so it gets no network, IPC or capabilities, but no pid namespace."""
-    prefix = _prefix(isolation().level)
-    if prefix and isolation().level == "bwrap":
-        prefix = [arg for arg in prefix if arg != "--unshare-pid"]
-    elif prefix:
-        prefix = [prefix[0], "--net"]
-    return [*prefix, *argv]
+    ``readable``: folders its programs must read that may lie in a hidden home (the user's project; the
+    current folder is added when it is a project below a home). The worker keeps the host's pid space so
+    pids it reports name the same processes for a ``kill_group`` called outside it; secrets in this
+    process's environment are removed from its own, and the plan of layers travels in ``SEIDR_SANDBOX``."""
+    iso = isolation()
+    _guard_judge(iso.plan)
+    if iso.plan.cgroups:
+        cgroups.sweep(iso.plan.cgroups, uid_base())  # the cgroups of workers that have ended
+    folders = [*readable, os.getcwd()]
+    secrets = [name for name in os.environ if _SECRET.search(name)]
+    setting = {"SEIDR_SANDBOX": Plan(**{**iso.plan.as_dict(), "worker": True}).to_json()}
+    prefix = _worker_prefix(iso.level, folders, list(iso.plan.cgroups.values()))
+    if iso.level == "bwrap":
+        env = [*(a for name in secrets for a in ("--unsetenv", name)),
+               *(a for k, v in setting.items() for a in ("--setenv", k, v))]
+        return [*prefix, *env, *argv]
+    env = [_ENV, *(a for name in secrets for a in ("-u", name)), *(f"{k}={v}" for k, v in setting.items())]
+    return [*prefix, *env, *argv]
 
 
 def clean_env(env: Mapping[str, str] | None = None, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -131,75 +320,67 @@ def clean_env(env: Mapping[str, str] | None = None, extra: Mapping[str, str] | N
     return out
 
 
-def _set_limit(which: int, value: int) -> None:
-    try:
-        soft, hard = resource.getrlimit(which)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(which, (value, value))
-    except (ValueError, OSError):
-        pass
-
-
 def confine_child(limits: Limits, workdir: str | None = None) -> None:
-    """Call in a freshly forked child before any candidate code runs: own process group, resource limits,
-    the scratch folder as working directory."""
-    try:
-        os.setpgid(0, 0)
-    except OSError:
-        pass
-    cpu = max(1, int(limits.program_seconds + 1))
-    _set_limit(resource.RLIMIT_CPU, cpu)
-    _set_limit(resource.RLIMIT_AS, limits.memory_mb * 1024 * 1024)
-    _set_limit(resource.RLIMIT_FSIZE, limits.file_size_mb * 1024 * 1024)
-    _set_limit(resource.RLIMIT_CORE, 0)
-    _set_limit(resource.RLIMIT_NOFILE, limits.open_files)
-    if os.getuid() != 0:  # root ignores RLIMIT_NPROC; the pid namespace bounds cleanup there
-        _set_limit(resource.RLIMIT_NPROC, max(limits.processes, 1) + _own_processes())
-    _no_new_privs()
-    if workdir:
-        os.chdir(workdir)
-
-
-_PR_SET_NO_NEW_PRIVS = 38
-
-
-def _no_new_privs() -> None:
-    libc = _libc()
-    if libc is not None:
-        libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-
-
-def warm() -> None:
-    """Load, once in a long-lived worker, what ``confine_child`` uses, so each child it forks need not."""
-    libc = _libc()
-    if libc is not None:
-        libc.prctl  # noqa: B018 -- resolving the symbol once is the point
-
-
-def _own_processes() -> int:
-    """Processes this uid already runs: RLIMIT_NPROC counts them all, not just the candidate's."""
-    uid = os.getuid()
-    count = 0
-    try:
-        for entry in os.scandir("/proc"):
-            if entry.name.isdigit():
-                try:
-                    count += entry.stat().st_uid == uid
-                except OSError:
-                    pass
-    except OSError:
-        return 4096
-    return count
+    """Call in a freshly forked child before any candidate code runs: every layer of the plan (see the
+    module's docstring), the environment cleaned, ``workdir`` (made by the worker, handed to the program's
+    uid here) as working, home and temp folder. Raises SandboxError if a layer that ``isolation()`` reported
+    cannot be applied: the program must then not run. Call ``kill_group(pid)`` after every program."""
+    confine(limits, workdir, plan())
+    keep = clean_env(os.environ, {"HOME": workdir, "TMPDIR": workdir} if workdir else None)
+    os.environ.clear()
+    os.environ.update(keep)
+    if "tempfile" in sys.modules:  # else it reads TMPDIR when first imported
+        sys.modules["tempfile"].tempdir = workdir
+    sys.dont_write_bytecode = True
 
 
 def kill_group(pid: int) -> None:
-    """Kill the process group led by ``pid`` (and the process itself if it left the group)."""
+    """Kill the program led by ``pid``: its process group, the process itself if it left the group, and
+    everything in its cgroup (processes that called setsid); without cgroups, every process of its uid."""
+    _kill_leader(pid)
+    p = plan()
+    uid = program_uid(pid, base=p.uid_base)
+    if p.cgroups and p.uid:
+        # in a worker its own cgroup; out here (a runner killing a worker's program) every worker's
+        for name in [worker_cgroup()] if worker_cgroup() else cgroups.workers(p.cgroups):
+            cgroups.kill_uid(p.cgroups, name, uid)
+    elif p.cgroups and worker_cgroup():
+        cgroups.kill_others(p.cgroups, worker_cgroup())  # programs share the worker's uid: one at a time
+    elif p.uid:
+        _kill_uid(uid)
+
+
+def _kill_leader(pid: int) -> None:
     for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
         try:
             target()
-        except (ProcessLookupError, PermissionError, OSError):
+        except OSError:
             pass
+
+
+def _kill_uid(uid: int) -> None:
+    """SIGKILL every process of ``uid`` at once: ``kill(-1)`` as that uid, which the kernel applies with forks
+    held off (a scan of /proc would miss a child forked while it runs, and costs milliseconds). A
+    single-threaded process (a worker) takes the uid for that one call, keeping root as its saved uid to come
+    back; one with threads, which would all change uid with it, leaves it to a child."""
+    threading = sys.modules.get("threading")  # not imported here: it makes every later fork dearer
+    if threading is None or threading.active_count() == 1:
+        _signal_all_as(uid)
+        return
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _signal_all_as(uid)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def _signal_all_as(uid: int) -> None:
+    """``kill(-1, SIGKILL)`` with real and effective uid ``uid``, so it reaches only that uid's processes
+    (never as root, which would reach every one)."""
+    if uid != 0:
+        as_uid(uid, lambda: os.kill(-1, signal.SIGKILL))
 
 
 @dataclass(frozen=True)
@@ -235,6 +416,30 @@ async def _read_capped(stream: asyncio.StreamReader | None, cap: int, into: list
         size += len(chunk)
 
 
+_SLOTS: set[int] = set()
+
+
+async def _slot() -> int:
+    """A number 1..255 no other running program of this process holds: its uid's last byte."""
+    import asyncio
+
+    while True:
+        free = next((n for n in range(1, 256) if n not in _SLOTS), None)
+        if free is not None:
+            _SLOTS.add(free)
+            return free
+        await asyncio.sleep(0.01)
+
+
+def _run_prefix(level: str, writable: list[str], readable: list[str], cgroup_bases: list[str]) -> list[str]:
+    if level == "bwrap":
+        return [shutil.which("bwrap") or "bwrap", *_BWRAP_NS, "--unshare-pid", *_caps(_HELPER_CAPS),
+                *_view(readable, [*writable, *cgroup_bases]), "--chdir", "/"]  # the helper enters workdir
+    if level == "unshare":
+        return [shutil.which("unshare") or "unshare", *_UNSHARE_RUN]
+    return []
+
+
 async def run_process(
     argv: Sequence[str],
     *,
@@ -244,28 +449,55 @@ async def run_process(
     timeout: float | None = None,
     env: Mapping[str, str] | None = None,
     writable: Sequence[str] | None = None,
+    readable: Sequence[str] = (),
 ) -> ProcessResult:
     """Run a compiled candidate (or any untrusted command) confined, with capped output, and kill its whole
     process group when it ends or runs out of ``timeout`` (default ``limits.program_seconds``).
-    Under bwrap the file system is read-only except ``workdir`` and ``writable`` (default: the temp folder,
-    where callers keep report files), so $HOME and the project cannot be written."""
+    The program gets every per-program layer (through a small helper that confines itself and then execs
+    ``argv``) and may write only ``workdir`` and ``writable`` (default: the temp folder, where callers keep
+    report files); both are handed to its uid unless shared sticky folders like /tmp. ``readable``: folders
+    in a home it must read (the folder of ``argv[0]`` is added)."""
     import asyncio
     import tempfile
 
     started = time.monotonic()
+    iso = isolation()
+    _guard_judge(iso.plan)
     folders = [p for p in (workdir, *(writable if writable is not None else [tempfile.gettempdir()])) if p]
-    prefix = _prefix(isolation().level, folders)
-    wrapped = bool(prefix)
-    proc = await asyncio.create_subprocess_exec(
-        *prefix,
-        *argv,
-        stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        cwd=workdir,
-        env=clean_env() if env is None else dict(env),
-        preexec_fn=functools.partial(confine_child, limits, None),
-    )
+    program = shutil.which(argv[0]) or argv[0]
+    slot = await _slot()
+    try:
+        uid = program_uid(os.getpid(), slot, iso.plan.uid_base)
+        config = helper_args(iso.plan, limits, workdir, folders[1:] if workdir else folders, uid,
+                             process_limit(limits, iso.plan))
+        prefix = _run_prefix(iso.level, folders, [*readable, os.path.dirname(os.path.abspath(program))],
+                             list(iso.plan.cgroups.values()))
+        # no preexec_fn: without one the child is spawned, not forked from this (large) process; the helper
+        # takes its own process group, cgroup and limits
+        proc = await asyncio.create_subprocess_exec(
+            *prefix,
+            *_helper(*config, "--"),
+            *argv,
+            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=workdir,
+            env=clean_env() if env is None else dict(env),
+            start_new_session=True,
+        )
+        try:
+            return await _communicate(proc, stdin, limits, timeout or limits.program_seconds, started,
+                                      bool(prefix))
+        finally:
+            if iso.plan.cgroups:
+                cgroups.kill(iso.plan.cgroups, run_cgroup(uid))
+    finally:
+        _SLOTS.discard(slot)
+
+
+async def _communicate(proc, stdin: bytes | None, limits: Limits, timeout: float, started: float,
+                       wrapped: bool) -> ProcessResult:
+    import asyncio
 
     out: list[bytes] = []
     err: list[bytes] = []
@@ -288,10 +520,11 @@ async def run_process(
     # Reading goes on after a kill so the pipes reach their end (a paused pipe would keep wait() from
     # returning) and the partial output is kept.
     task = asyncio.ensure_future(communicate())
-    done, _ = await asyncio.wait({task}, timeout=timeout or limits.program_seconds)
+    done, _ = await asyncio.wait({task}, timeout=timeout)
     timed_out = not done
-    # Killing the wrapper's group ends its pid namespace, so processes that called setsid die too.
-    kill_group(proc.pid)
+    # Killing the wrapper's group ends its pid namespace, so processes that called setsid die too; the
+    # caller then empties the program's cgroup.
+    _kill_leader(proc.pid)
     try:
         await asyncio.wait_for(task, 2)
     except asyncio.TimeoutError:
@@ -308,3 +541,7 @@ def _unwrap_status(code: int | None, wrapped: bool) -> int | None:
     if wrapped and code is not None and 128 < code <= 128 + 64:
         return 128 - code
     return code
+
+
+if PLAN_ENV in os.environ:
+    plan()  # a worker: its children find everything looked up already

@@ -4,6 +4,9 @@ drafts that replace a function or a method."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from seidr.runners.example import Example
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
@@ -199,14 +202,19 @@ def price(amount):
 '''
 
 
-async def test_the_module_context_gives_helpers_constants_and_sibling_imports(tmp_path, runner):
-    write(tmp_path, "pricing.py", "TAX_RATE = 0.21\n\ndef net(amount):\n    return amount\n")
-    problem = problem_in(write(tmp_path, "shop.py", SHOP), "price")
-    (current,) = await runner.judge(problem, [Program(problem.code)])
-    assert current.passed
-    draft = "def price(amount):\n    gross = net(amount) + net(amount) * TAX_RATE\n    return f'{gross:.2f} {CURRENCY}'\n"
-    (drafted,) = await runner.judge(problem, [Program(draft)])
-    assert drafted.passed
+async def test_the_module_context_gives_helpers_constants_and_sibling_imports(runner):
+    # programs run as a uid of their own and read the project as other users do: a project folder is
+    # readable by them (0755), pytest's tmp_path (0700, below a 0700 folder) is not
+    with tempfile.TemporaryDirectory() as name:
+        project = Path(name)
+        project.chmod(0o755)
+        write(project, "pricing.py", "TAX_RATE = 0.21\n\ndef net(amount):\n    return amount\n")
+        problem = problem_in(write(project, "shop.py", SHOP), "price")
+        (current,) = await runner.judge(problem, [Program(problem.code)])
+        assert current.passed
+        draft = "def price(amount):\n    gross = net(amount) + net(amount) * TAX_RATE\n    return f'{gross:.2f} {CURRENCY}'\n"
+        (drafted,) = await runner.judge(problem, [Program(draft)])
+        assert drafted.passed
 
 
 async def test_the_module_is_named_after_its_file_and_is_not_main(tmp_path, runner):

@@ -1,142 +1,140 @@
-"""Hostile programs run through ``run_process`` and ``worker_argv``: each fails, reaches nothing on the
-network, leaves no process behind, and the sandbox keeps working for the next one."""
+"""Compiled programs and untrusted commands through ``run_process``: each runs as a uid of its own in its own
+cgroup and pid space, reaches nothing on the network, writes only its folder, gets no secrets, has its output
+capped, leaves no process behind, and the sandbox keeps working for the next one."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import uuid
 
 import pytest
 
 from seidr.runners.limits import Limits
 from seidr.runners.sandbox import clean_env, isolation, run_process, worker_argv
+from tests.sandbox.support import (CONFINED_REASON, canary_intact, confined, lingering, remove, sandbox_uid, scratch,
+                                   survivors)
 
 FAST = Limits(program_seconds=3.0, memory_mb=256)
 namespaces = pytest.mark.skipif(isolation().level == "none", reason="no bwrap or unshare on this machine")
+full = pytest.mark.skipif(not confined(), reason=CONFINED_REASON)
 
 
-class Listener:
-    """A loopback server that records whether anything connected to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop = True
-        self._thread.join()
-        self.sock.close()
+async def run_python(code: str, workdir: str, **kw):
+    return await run_process([sys.executable, "-c", code], limits=kw.pop("limits", FAST), workdir=workdir, **kw)
 
 
-@pytest.fixture
-def listener():
-    server = Listener()
-    yield server
-    server.close()
+def compile_cpp(source: str, folder) -> str:
+    path = os.path.join(str(folder), "program.cpp")
+    with open(path, "w") as fh:
+        fh.write(source)
+    subprocess.run(["g++", "-O0", "-w", "-o", os.path.join(str(folder), "program"), path], check=True)
+    return os.path.join(str(folder), "program")
 
 
-def survivors(marker: str) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    if marker.encode() in f.read():
-                        found.append(int(entry))
-            except OSError:
-                pass
-    return found
-
-
-async def run_python(code: str, tmp_path, **kw):
-    return await run_process([sys.executable, "-c", code], limits=FAST, workdir=str(tmp_path), **kw)
+@full
+async def test_a_program_runs_as_a_uid_of_its_own_in_its_own_cgroup(folder):
+    code = ("import os, time; print(os.getuid(), os.getgroups(), open('/proc/self/cgroup').read().count('/seidr-'),"
+            " flush=True); time.sleep(0.5)")
+    other = scratch()
+    try:
+        first, second = await asyncio.gather(run_python(code, folder), run_python(code, other))
+    finally:
+        remove(other)
+    uid, groups, cgroups = first.stdout.decode().split(" ", 2)
+    assert sandbox_uid(int(uid)) and groups == "[]", first
+    assert int(cgroups) == (2 if isolation().plan.cgroups else 0)
+    assert second.stdout.split()[0] != first.stdout.split()[0]  # programs running side by side
 
 
 @namespaces
-async def test_a_program_cannot_reach_a_loopback_server(listener, tmp_path):
+async def test_a_program_cannot_reach_a_loopback_server(listener, folder):
     code = f"import socket; socket.create_connection(('127.0.0.1', {listener.port}), timeout=1); print('reached')"
-    result = await run_python(code, tmp_path)
+    result = await run_python(code, folder)
     assert result.returncode != 0 and b"reached" not in result.stdout
-    assert listener.connections == 0
-
-
-@namespaces
-async def test_a_process_that_escapes_with_setsid_dies_with_the_program(tmp_path):
-    marker = f"seidr-escape-{uuid.uuid4().hex}"
-    code = (
-        "import os, subprocess, time\n"
-        f"subprocess.Popen(['sleep', '300', '{marker}'], start_new_session=True)\n"
-        "print('started', flush=True); time.sleep(60)\n"
-    )
-    # sleep takes one argument; the marker rides along as a second one only some sleeps accept, so use sh.
-    code = code.replace(f"['sleep', '300', '{marker}']", f"['sh', '-c', 'sleep 300 # {marker}']")
-    result = await run_python(code, tmp_path, timeout=1.5)
-    assert result.timed_out and result.stdout == b"started\n"  # partial output kept on timeout
-    assert survivors(marker) == []
-
-
-async def test_a_fork_bomb_is_stopped_and_leaves_nothing(tmp_path):
-    marker = f"seidr-bomb-{uuid.uuid4().hex}"
-    code = f"import os, time\n# {marker}\nwhile True:\n    try: os.fork()\n    except OSError: time.sleep(0.01)\n"
-    result = await run_python(code, tmp_path, timeout=1.5)
-    assert result.timed_out or result.returncode != 0
-    assert survivors(marker) == []
-    again = await run_python("print(6 * 7)", tmp_path)
-    assert again.stdout == b"42\n"
-
-
-async def test_a_memory_hog_fails_within_its_limit(tmp_path):
-    result = await run_python("x = bytearray(1024 * 1024 * 1024); print('allocated')", tmp_path)
-    assert result.returncode != 0 and b"allocated" not in result.stdout
-    assert b"MemoryError" in result.stderr
-
-
-async def test_endless_output_is_capped(tmp_path):
-    result = await run_python("import sys\nwhile True: sys.stdout.write('x' * 4096)", tmp_path, timeout=1.5)
-    assert result.truncated and len(result.stdout) <= FAST.output_bytes
-
-
-async def test_secrets_in_the_environment_do_not_reach_the_program(tmp_path, monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-do-not-leak")
-    result = await run_python("import os; print(sorted(os.environ))", tmp_path, env=clean_env())
-    assert b"OPENAI_API_KEY" not in result.stdout and result.returncode == 0
+    assert listener.hits == 0
 
 
 @pytest.mark.skipif(shutil.which("g++") is None, reason="g++ not installed")
 @namespaces
-async def test_a_compiled_program_cannot_reach_a_loopback_server(listener, tmp_path):
-    source = tmp_path / "dial.cpp"
-    source.write_text(
+async def test_a_compiled_program_cannot_reach_a_loopback_server(listener, folder, tmp_path):
+    # built where pytest keeps files, below a folder only root may enter: the program still runs
+    binary = compile_cpp(
         "#include <arpa/inet.h>\n#include <sys/socket.h>\n#include <cstdio>\n#include <cstdlib>\n"
         "int main(int, char** argv) { int s = socket(AF_INET, SOCK_STREAM, 0); sockaddr_in a{};"
         " a.sin_family = AF_INET; a.sin_port = htons(atoi(argv[1])); a.sin_addr.s_addr = htonl(0x7f000001);"
-        " if (connect(s, (sockaddr*)&a, sizeof a) == 0) { puts(\"reached\"); return 0; } return 1; }\n"
+        " if (s < 0) { puts(\"no socket\"); return 1; }"
+        " if (connect(s, (sockaddr*)&a, sizeof a) == 0) { puts(\"reached\"); return 0; } return 1; }\n", tmp_path)
+    result = await run_process([binary, str(listener.port)], limits=FAST, workdir=folder)
+    assert result.returncode == 1 and b"reached" not in result.stdout, result
+    assert listener.hits == 0
+
+
+@namespaces
+async def test_a_process_that_escapes_with_setsid_dies_with_the_program(folder):
+    marker = f"seidr-escape-{uuid.uuid4().hex}"
+    code = (
+        "import subprocess, time\n"
+        f"subprocess.Popen(['sh', '-c', 'sleep 300 # {marker}'], start_new_session=True)\n"
+        "print('started', flush=True); time.sleep(60)\n"
     )
-    subprocess.run(["g++", "-O0", "-o", str(tmp_path / "dial"), str(source)], check=True)
-    result = await run_process([str(tmp_path / "dial"), str(listener.port)], limits=FAST, workdir=str(tmp_path))
-    assert result.returncode == 1 and b"reached" not in result.stdout
-    assert listener.connections == 0
+    result = await run_python(code, folder, timeout=1.5)
+    assert result.timed_out and result.stdout == b"started\n"  # partial output kept on timeout
+    assert lingering(marker, judge_pid=os.getpid()) == []
+
+
+async def test_a_fork_bomb_is_stopped_by_its_process_limit_and_leaves_nothing(folder):
+    code = ("import os\ncount = 0\nwhile True:\n    try:\n        if os.fork() == 0:\n"
+            "            import time; time.sleep(60)\n        count += 1\n"
+            "    except OSError:\n        print('stopped after', count, flush=True); break\n")
+    result = await run_python(code, folder, limits=Limits(program_seconds=30, processes=8))
+    assert result.stdout.startswith(b"stopped after ") and not result.timed_out, result
+    assert lingering(judge_pid=os.getpid()) == []
+    again = await run_python("print(6 * 7)", folder)
+    assert again.stdout == b"42\n"
+
+
+async def test_a_memory_hog_fails_within_its_limit(folder):
+    result = await run_python("x = bytearray(1024 * 1024 * 1024); print('allocated')", folder)
+    assert result.returncode != 0 and b"allocated" not in result.stdout
+    assert b"MemoryError" in result.stderr
+
+
+async def test_endless_output_is_capped(folder):
+    result = await run_python("import sys\nwhile True: sys.stdout.write('x' * 4096)", folder, timeout=1.5)
+    assert result.truncated and len(result.stdout) <= FAST.output_bytes
+
+
+async def test_secrets_in_the_environment_do_not_reach_the_program(folder, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-do-not-leak")
+    result = await run_python("import os; print(sorted(os.environ))", folder, env=clean_env())
+    assert b"OPENAI_API_KEY" not in result.stdout and result.returncode == 0
+
+
+@full
+async def test_a_program_writes_only_to_its_folder_and_the_folders_it_is_given(folder, canary):
+    home_file = os.path.join(os.path.expanduser("~"), f"seidr-canary-{uuid.uuid4().hex}")
+    given = scratch()
+    outside = os.path.join(os.path.dirname(folder), f"seidr-outside-{uuid.uuid4().hex}")
+    code = (
+        "import sys\n"
+        "for path in sys.argv[1:]:\n"
+        "    try:\n        open(path, 'w').write('x'); print('wrote')\n"
+        "    except OSError as exc:\n        print('refused', exc.errno)\n"
+    )
+    try:
+        result = await run_process(
+            [sys.executable, "-c", code, home_file, os.path.join(canary, "x"), outside, "ok",
+             os.path.join(given, "report")], limits=FAST, workdir=folder, writable=[given])
+        said = [line.split()[0] for line in result.stdout.decode().splitlines()]
+        assert said == ["refused", "refused", "refused", "wrote", "wrote"], result
+        assert not os.path.exists(home_file) and canary_intact(canary) and not os.path.exists(outside)
+        assert open(os.path.join(folder, "ok")).read() == "x" and open(os.path.join(given, "report")).read() == "x"
+    finally:
+        remove(given)
 
 
 @namespaces
@@ -146,56 +144,17 @@ def test_a_wrapped_worker_still_imports_seidr_but_has_no_network(listener):
         f"try:\n    socket.create_connection(('127.0.0.1', {listener.port}), timeout=1); print('reached')\n"
         "except OSError:\n    print('isolated')\n"
     )
-    done = subprocess.run(worker_argv([sys.executable, "-c", code]), capture_output=True, timeout=30)
+    done = subprocess.run(worker_argv([sys.executable, "-c", code]), capture_output=True, timeout=60)
     assert done.stdout == b"isolated\n", done.stderr
-    assert listener.connections == 0
-
-
-def test_doctor_names_each_layer_and_toolchain():
-    done = subprocess.run([sys.executable, "-m", "seidr", "doctor"], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0
-    assert f"isolation: {isolation().level}" in done.stdout
-    for layer in ("bwrap", "unshare", "rlimits", "no_new_privs", "landlock", "seccomp", "cgroups", "uid drop"):
-        assert layer in done.stdout
-    for tool in ("python", "g++", "rustc", "verus"):
-        assert tool in done.stdout
-
-
-@pytest.fixture
-def canary():
-    """A folder outside the temp folder that no candidate may write into."""
-    import tempfile
-
-    folder = tempfile.mkdtemp(prefix="seidr-canary-", dir=os.path.expanduser("~"))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.mark.skipif(isolation().level != "bwrap", reason="a read-only file system needs bwrap")
-async def test_a_program_writes_only_to_its_scratch_folder(tmp_path, canary):
-    home_file = os.path.join(os.path.expanduser("~"), f"seidr-canary-{uuid.uuid4().hex}")
-    code = (
-        "import sys\n"
-        "for path in sys.argv[1:]:\n"
-        "    try:\n        open(path, 'w').write('x'); print('wrote', path)\n"
-        "    except OSError as exc:\n        print('refused', exc.errno)\n"
-    )
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    result = await run_process(
-        [sys.executable, "-c", code, home_file, os.path.join(canary, "x"), str(scratch / "ok"), str(tmp_path / "no")],
-        limits=FAST, workdir=str(scratch), writable=[],
-    )
-    assert result.stdout.decode().count("refused") == 3, result.stdout
-    assert not os.path.exists(home_file) and os.listdir(canary) == [] and not (tmp_path / "no").exists()
-    assert (scratch / "ok").read_text() == "x"
+    assert listener.hits == 0
 
 
 @namespaces
 def test_a_wrapped_worker_reports_pids_that_the_judge_can_kill():
     marker = f"seidr-worker-{uuid.uuid4().hex}"
-    code = f"import subprocess; print(subprocess.Popen(['sh', '-c', 'sleep 30 # {marker}']).pid, flush=True)"
-    worker = subprocess.Popen(worker_argv([sys.executable, "-c", code]), stdout=subprocess.PIPE)
+    code = (f"import subprocess, sys; child = subprocess.Popen(['sh', '-c', 'sleep 30 # {marker}']);"
+            " print(child.pid, flush=True); sys.stdin.read(); child.kill()")
+    worker = subprocess.Popen(worker_argv([sys.executable, "-c", code]), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         pid = int(worker.stdout.readline())
         with open(f"/proc/{pid}/status") as status:
@@ -203,4 +162,5 @@ def test_a_wrapped_worker_reports_pids_that_the_judge_can_kill():
         assert parent in survivors(marker)  # the pid names the worker's own child out here too
         os.kill(pid, 9)
     finally:
+        worker.stdin.close()
         worker.wait(10)
