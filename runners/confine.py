@@ -209,15 +209,39 @@ def reachable(folder: str) -> None:
         pass
 
 
-def drop_uid(uid: int, owned: list[str]) -> None:
-    """Hand the program's folders to ``uid`` and become it, with no groups; capabilities go with root."""
+def readable_by_others(folder: str) -> bool:
+    """Whether a uid of no group could read ``folder``: every folder on its path passable by others, and it
+    listable."""
+    path = os.path.abspath(folder)
+    try:
+        st = os.stat(path)
+        if st.st_mode & (stat.S_IROTH | stat.S_IXOTH) != (stat.S_IROTH | stat.S_IXOTH):
+            return False
+        while path != os.path.dirname(path):
+            path = os.path.dirname(path)
+            if not os.stat(path).st_mode & stat.S_IXOTH:
+                return False
+    except OSError:
+        return True  # a folder that is not there is no reason to keep a capability
+    return True
+
+
+def drop_uid(uid: int, owned: list[str], keep_reading: bool = False) -> None:
+    """Hand the program's folders to ``uid`` and become it, with no groups; capabilities go with root, all
+    but CAP_DAC_READ_SEARCH when ``keep_reading`` (the program must read a project only root may enter)."""
     for path in owned:
         if _handable(path):
             os.chown(path, uid, uid)
+    if keep_reading:
+        _bound_to(1 << _CAP_DAC_READ_SEARCH)
+        libc().prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
     with _switching():
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
+    if keep_reading:
+        libc().prctl(_PR_SET_KEEPCAPS, 0, 0, 0, 0)
+        _capset(1 << _CAP_DAC_READ_SEARCH)
     libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # so the program reads its own /proc/self like any process
 
 
@@ -251,29 +275,41 @@ class _switching:
 
 
 _CAPSET = {"x86_64": 126, "aarch64": 91}
-_PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
+_PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, _PR_SET_KEEPCAPS = 24, 47, 4, 8
+_CAP_DAC_READ_SEARCH = 2
 
 
-def drop_capabilities() -> None:
-    """Give up every capability: the bounding set where allowed (a bwrap'd worker may not), the ambient set,
-    then the rest. With no_new_privs after it, none can come back."""
+def _bound_to(kept: int) -> None:
+    """Drop every capability but those in the mask ``kept`` from the bounding set, and clear the ambient set."""
     try:
         with open("/proc/sys/kernel/cap_last_cap") as fh:
             last = int(fh.read())
     except (OSError, ValueError):
         last = 40
     for cap in range(last + 1):
-        libc().prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0)  # fails only without CAP_SETPCAP, checked below
+        if not kept >> cap & 1:
+            libc().prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0)  # fails only without CAP_SETPCAP, checked below
     libc().prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+
+
+def _capset(kept: int) -> None:
+    """Effective and permitted sets exactly ``kept`` (capabilities below 32), inheritable empty; checked."""
     header = ctypes.create_string_buffer(struct.pack("=Ii", 0x20080522, 0), 8)  # version 3, this process
-    data = ctypes.create_string_buffer(bytes(24), 24)  # effective, permitted, inheritable: all empty
+    data = ctypes.create_string_buffer(struct.pack("=IIIIII", kept, kept, 0, 0, 0, 0), 24)
     number = _CAPSET.get(os.uname().machine)
     if number is None or libc().syscall(number, header, data) != 0:
         raise OSError(ctypes.get_errno(), "capset failed")
     with open("/proc/self/status") as fh:
-        held = [line.split()[1] for line in fh if line.startswith(("CapEff", "CapPrm", "CapAmb"))]
-    if any(int(value, 16) for value in held):
+        held = {line.split()[0]: int(line.split()[1], 16) for line in fh if line.startswith(("CapEff", "CapPrm", "CapAmb", "CapBnd"))}
+    if held["CapEff:"] != kept or held["CapPrm:"] != kept or held["CapAmb:"]:
         raise OSError(0, f"capabilities remain: {held}")
+
+
+def drop_capabilities() -> None:
+    """Give up every capability: the bounding set where allowed (a bwrap'd worker may not), the ambient set,
+    then the rest. With no_new_privs after it, none can come back."""
+    _bound_to(0)
+    _capset(0)
 
 
 def no_new_privs() -> None:
@@ -290,10 +326,13 @@ def process_limit(limits, plan: Plan) -> int | None:
 
 
 def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, writable=(),
-            cgroup: str | None = None, processes: int | None = -1) -> None:
+            cgroup: str | None = None, processes: int | None = -1, read=()) -> None:
     """Apply every layer of ``plan`` to this process, or raise SandboxError naming the one that failed.
     ``cgroup``: the program's own cgroup (default: its worker's, else one named for its pid); ``processes``: its RLIMIT_NPROC when the
-    caller counted it elsewhere (the exec helper, whose /proc shows only its own pid namespace)."""
+    caller counted it elsewhere (the exec helper, whose /proc shows only its own pid namespace); ``read``: the
+    user's folders the program imports from. When one of them only root may enter (a project under /root, a
+    pytest tmp_path), the program's uid keeps CAP_DAC_READ_SEARCH to read it, and only with seccomp on, which
+    refuses open_by_handle_at, the one way that capability reaches past the sandbox's mounts."""
     try:
         os.setpgid(0, 0)
     except OSError:
@@ -325,7 +364,9 @@ def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
             try:
                 if workdir:
                     reachable(workdir)
-                drop_uid(program_uid(os.getpid(), base=plan.uid_base) if uid is None else uid, folders)
+                keep_reading = plan.seccomp and not all(readable_by_others(p) for p in read)
+                drop_uid(program_uid(os.getpid(), base=plan.uid_base) if uid is None else uid, folders,
+                         keep_reading=keep_reading)
             except OSError as exc:
                 raise SandboxError(f"uid drop: {exc}") from None
         elif os.geteuid() == 0:

@@ -216,6 +216,7 @@ def make_test_job(problem: Problem, program: Program, tests: list[Example], limi
     config = locate(os.path.dirname(paths[0]))
     compiled = dict.fromkeys(p for path in paths for p in (*conftests(config.rootdir, path), path))
     selected = list(dict.fromkeys(f"{path}::{name_of(e)}" if name_of(e) else path for path, e in zip(paths, tests)))
+    job["read"] = [*job["read"], config.rootdir]
     job["pytest"] = {
         "rootdir": config.rootdir,
         "tests": [{"file": path, "name": name_of(e)} for path, e in zip(paths, tests)],

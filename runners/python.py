@@ -230,6 +230,7 @@ def make_job(problem: Problem, program: Program, examples: list[Example], limits
         "module": module,
         "package": package,
         "sys_path": folder,
+        "read": [folder] if folder else [],
         "path": os.path.abspath(problem.path) if problem.path else None,
         "context": problem.context,
         "code": None if in_context else program.code,

@@ -75,7 +75,7 @@ class Isolation:
 _BWRAP_NS = ("--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent")
 _BWRAP_DEV = ("--dev", "/dev", "--proc", "/proc")
 # to confine its children, kill them, and remove the files they leave in folders that are theirs
-_WORKER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
+_WORKER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER")
 _HELPER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN")
 _UNSHARE_RUN = ("--net", "--pid", "--fork", "--kill-child", "--mount-proc")
 # by path: a caller may start workers with a PATH that does not hold it
@@ -320,12 +320,13 @@ def clean_env(env: Mapping[str, str] | None = None, extra: Mapping[str, str] | N
     return out
 
 
-def confine_child(limits: Limits, workdir: str | None = None) -> None:
+def confine_child(limits: Limits, workdir: str | None = None, read: Sequence[str] = ()) -> None:
     """Call in a freshly forked child before any candidate code runs: every layer of the plan (see the
     module's docstring), the environment cleaned, ``workdir`` (made by the worker, handed to the program's
     uid here) as working, home and temp folder. Raises SandboxError if a layer that ``isolation()`` reported
-    cannot be applied: the program must then not run. Call ``kill_group(pid)`` after every program."""
-    confine(limits, workdir, plan())
+    cannot be applied: the program must then not run. Call ``kill_group(pid)`` after every program.
+    ``read``: the user's folders the program imports from."""
+    confine(limits, workdir, plan(), read=read)
     keep = clean_env(os.environ, {"HOME": workdir, "TMPDIR": workdir} if workdir else None)
     os.environ.clear()
     os.environ.update(keep)

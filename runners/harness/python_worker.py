@@ -180,8 +180,8 @@ class Job:
                 prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
                 if os.getppid() != worker.pid:
                     os._exit(1)
-                limits = self.limits
-                enter(keep, workdir, lambda folder: confine_child(limits, folder))
+                limits, read = self.limits, self.job.get("read") or ()
+                enter(keep, workdir, lambda folder: confine_child(limits, folder, read))
             except BaseException:  # noqa: BLE001 -- a fault of the harness itself; the runner sees no end record
                 os.write(2, traceback.format_exc().encode(errors="replace")[-4000:])
             finally:

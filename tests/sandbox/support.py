@@ -95,10 +95,11 @@ class Worker:
             raise RuntimeError(f"the worker died (status {self.proc.wait(10)})")
         return json.loads(line)
 
-    def run(self, code: str, seconds: float = 30.0, **limits) -> dict:
-        """Run ``code`` in a confined child; seconds is generous by default so a loaded machine cannot turn a
-        quick program into a timeout."""
-        self.proc.stdin.write(json.dumps({"code": code, "seconds": seconds, "limits": limits}) + "\n")
+    def run(self, code: str, seconds: float = 30.0, read=(), **limits) -> dict:
+        """Run ``code`` in a confined child that imports from the folders ``read``; seconds is generous by
+        default so a loaded machine cannot turn a quick program into a timeout."""
+        self.proc.stdin.write(json.dumps({"code": code, "seconds": seconds, "limits": limits, "read": list(read)})
+                              + "\n")
         self.proc.stdin.flush()
         return self._answer()
 

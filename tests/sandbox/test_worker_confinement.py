@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 
@@ -76,6 +77,39 @@ def test_a_program_imports_the_standard_library_and_the_project_but_cannot_read_
     assert lines[0] == "42" and lines[1] == "canary secret", answer
     assert lines[2:4] == ["/root/.ssh False", "/root/.bashrc False"], answer
     assert ".ssh" not in lines[4] and ".bashrc" not in lines[4], answer
+
+
+READS_ROOT_ONLY_PROJECT = (
+    "import ctypes, os, sys\n"
+    "sys.path.insert(0, {project!r})\n"
+    "try:\n    import helper; print('imported', helper.double(21))\nexcept ImportError: print('no import')\n"
+    "print([line.split()[1] for line in open('/proc/self/status') if line.startswith('CapEff')][0])\n"
+    "try: open(os.path.join({project!r}, 'planted'), 'w'); print('wrote')\nexcept OSError as exc: print('refused', exc.errno)\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "print('by handle', libc.syscall(304, -100, ctypes.create_string_buffer(16), 0), ctypes.get_errno())\n"
+)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not isolation().plan.uid, reason="programs get a uid of their own only under root")
+def test_a_program_reads_a_project_only_root_may_enter_and_gains_nothing_else():
+    """A project under /root or a pytest tmp_path (0700): the program's uid keeps only the capability to read."""
+    hidden = tempfile.mkdtemp(prefix="seidr-root-only-")
+    project = os.path.join(hidden, "project")
+    os.mkdir(project)
+    with open(os.path.join(project, "helper.py"), "w") as fh:
+        fh.write("def double(x):\n    return 2 * x\n")
+    worker = Worker(readable=[hidden])
+    try:
+        code = READS_ROOT_ONLY_PROJECT.format(project=project)
+        refused = worker.run(code)["output"].splitlines()
+        assert refused[:2] == ["no import", "0000000000000000"], refused  # a program not told to read it
+        lines = worker.run(code, read=[project])["output"].splitlines()
+        assert lines[:3] == ["imported 42", "0000000000000004", "refused 13"], lines  # CAP_DAC_READ_SEARCH alone
+        assert lines[3] == "by handle -1 1" or not isolation().plan.seccomp, lines  # open_by_handle_at: EPERM
+        assert os.listdir(project) == ["helper.py"]
+    finally:
+        worker.close()
+        remove(hidden)
 
 
 def test_a_program_cannot_read_a_home_file_nor_write_outside_its_folder(worker, canary):

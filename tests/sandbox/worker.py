@@ -4,7 +4,7 @@ writes, and kills the child's group when it ends or runs out of time.
 
     python worker.py        (one JSON job per line on stdin, one JSON answer per line on stdout)
 
-A job: {"code": str, "seconds": float, "limits": {...}}; an answer: {"pid", "status", "timed_out", "output"}.
+A job: {"code": str, "seconds": float, "limits": {...}, "read": [the project folders it imports from]}; an answer: {"pid", "status", "timed_out", "output"}.
 """
 
 import json
@@ -41,7 +41,7 @@ def run(job: dict) -> dict:
             ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
             if os.getppid() != parent:  # the worker died before the signal was set
                 os._exit(1)
-            confine_child(limits, workdir)
+            confine_child(limits, workdir, job.get("read", ()))
             exec(compile(job["code"], "<program>", "exec"), {"__name__": "__main__"})
         except SystemExit as exc:
             status = exc.code if isinstance(exc.code, int) else 1
