@@ -85,6 +85,7 @@ class Worker:
             raise WorkerStartError(f"cannot start a Python worker ({sys.executable}): {exc}") from None
         finally:
             child.close()
+        writer = None
         try:
             reader, writer = await asyncio.open_unix_connection(sock=parent, limit=1 << 20)
             line = await asyncio.wait_for(reader.readline(), START_SECONDS)
@@ -93,8 +94,14 @@ class Worker:
                 raise WorkerStartError(f"a Python worker did not start: {tail(log) or 'no message'}")
         except BaseException:
             kill_group(proc.pid)
+            # Through its transport, never the bare socket: a socket closed under a live transport leaves the
+            # loop's selector holding its descriptor number, and the next socket to get that number (the next
+            # worker's) is then never polled, so its "ready" is never read.
+            if writer is not None:
+                writer.close()
+            else:
+                parent.close()
             await reap(proc)
-            parent.close()
             raise
         return cls(proc, reader, writer, int(ready["ready"]), log)
 
