@@ -64,6 +64,14 @@ _EXCEPTION_RE = re.compile(r"^Traceback \((?:most recent call last|innermost las
                            re.MULTILINE | re.DOTALL)
 
 
+class _Shared:
+    """A run that several callers wait on."""
+
+    def __init__(self, task: asyncio.Task) -> None:
+        self.task = task
+        self.waiters = 0
+
+
 class PythonRunner:
     """Judges Python programs; one instance per server or command-line run, so its cache pays off."""
 
@@ -74,7 +82,7 @@ class PythonRunner:
         self.cache = cache
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._verdicts: OrderedDict[str, Verdict] = OrderedDict()
-        self._running: dict[str, asyncio.Future] = {}
+        self._running: dict[str, _Shared] = {}
         self._held: dict[str, tuple[asyncio.AbstractEventLoop, Pool]] = {}  # by worker script
         self.runs = 0  # programs sent to a worker (cached verdicts do not count)
 
@@ -123,31 +131,42 @@ class PythonRunner:
         if self.cache and key in self._verdicts:
             self._verdicts.move_to_end(key)
             return self._verdicts[key].as_cached()
-        if key in self._running:  # the same program is being judged right now: share its verdict
-            shared = await asyncio.shield(self._running[key])
-            if shared is None:  # the judge it waited for was cancelled; this one was not
-                return await self._judge(problem, program, examples, limits, hidden)
-            return shared.as_cached()
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
-        self._running[key] = future
+        # One run per program however many ask for it at once: the run is a task of its own that every caller
+        # waits on, and it is stopped only when the last of them stops waiting, so cancelling one caller never
+        # takes the verdict from another nor makes it start over.
+        shared = self._running.get(key)
+        first = shared is None
+        if first:
+            shared = self._running[key] = _Shared(asyncio.ensure_future(self._run_and_keep(key, problem, program,
+                                                                                            examples, limits)))
+            shared.task.add_done_callback(lambda task: self._ended(key, shared))
+        shared.waiters += 1
         try:
-            verdict, keep = await self._run(problem, program, examples, limits)
-        except BaseException as exc:
-            if isinstance(exc, asyncio.CancelledError):
-                future.set_result(None)
-            else:
-                future.set_exception(exc)
-                future.exception()  # marked retrieved: the waiters, if any, raise it themselves
+            verdict = await asyncio.shield(shared.task)
+        except asyncio.CancelledError:
+            if not shared.task.done():
+                shared.waiters -= 1
+                if shared.waiters == 0:
+                    self._ended(key, shared)
+                    shared.task.cancel()
             raise
-        else:
-            future.set_result(verdict)
-        finally:
-            self._running.pop(key, None)
+        return verdict if first else verdict.as_cached()
+
+    async def _run_and_keep(self, key: str, problem: Problem, program: Program, examples: tuple[Example, ...],
+                            limits: Limits) -> Verdict:
+        verdict, keep = await self._run(problem, program, examples, limits)
         if self.cache and keep:
             self._verdicts[key] = verdict
             while len(self._verdicts) > CACHE_SIZE:
                 self._verdicts.popitem(last=False)
         return verdict
+
+    def _ended(self, key: str, shared: "_Shared") -> None:
+        """The run is over or abandoned: later callers start their own."""
+        if self._running.get(key) is shared:
+            del self._running[key]
+        if shared.task.done() and not shared.task.cancelled():
+            shared.task.exception()  # retrieved: its waiters, if any are left, raise it themselves
 
     async def _run(self, problem: Problem, program: Program, examples: tuple[Example, ...],
                    limits: Limits) -> tuple[Verdict, bool]:

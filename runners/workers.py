@@ -221,7 +221,7 @@ class Pool:
         self.closed = False
         self.ids = itertools.count(1)
         self.numbers = itertools.count(1)
-        self.reclaiming: set[asyncio.Task] = set()
+        self.tasks: set[asyncio.Task] = set()  # reclaiming, reaping and starting workers
         self.at_loop_end: weakref.finalize | None = None
         _OPEN.add(self)
 
@@ -232,25 +232,46 @@ class Pool:
             raise WorkerLost("the runner was closed")
         job = {**job, "id": next(self.ids)}
         await self.slots.acquire()
+        start = None
         try:
             while self.idle and not self.idle[-1].alive:  # died while idle (killed from outside): replace it
                 self._forget(self.idle.pop())
-            worker = self.idle.pop() if self.idle else await self._start()
+            if self.idle:
+                worker = self.idle.pop()
+            else:
+                start = self._background(self._start())
+                worker = await asyncio.shield(start)
         except BaseException:
-            self.slots.release()
+            if start is not None and not start.done():
+                # Cancelled while its worker starts: the start goes on holding the slot, and the worker joins
+                # the idle ones (a start costs far more than waiting for one).
+                start.add_done_callback(self._adopt)
+            else:
+                self.slots.release()
             raise
         try:
             report = await worker.run(job, patience)
         except asyncio.CancelledError:
-            task = asyncio.ensure_future(self._reclaim(worker, job["id"], patience))
-            self.reclaiming.add(task)
-            task.add_done_callback(self.reclaiming.discard)
+            self._background(self._reclaim(worker, job["id"], patience))
             raise
         except BaseException:
             self._drop(worker)
             raise
         self._free(worker)
         return report
+
+    def _background(self, work) -> asyncio.Task:
+        """A task of the pool's own, cancelled when it shuts down."""
+        task = asyncio.ensure_future(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    def _adopt(self, start: asyncio.Task) -> None:
+        if start.cancelled() or start.exception() is not None:
+            self.slots.release()
+        else:
+            self._free(start.result())
 
     async def _start(self) -> Worker:
         worker = await Worker.start(self.root, next(self.numbers), self.script)
@@ -285,9 +306,7 @@ class Pool:
         if worker in self.idle:
             self.idle.remove(worker)
         if not self.closed:
-            task = asyncio.ensure_future(reap(worker.proc))
-            self.reclaiming.add(task)
-            task.add_done_callback(self.reclaiming.discard)
+            self._background(reap(worker.proc))
 
     def worker_pids(self) -> list[int]:
         return sorted(w.pid for w in self.workers if w.alive)
@@ -297,7 +316,7 @@ class Pool:
         if self.closed:
             return
         self.closed = True
-        for task in list(self.reclaiming):
+        for task in list(self.tasks):
             task.cancel()
         workers = list(self.workers)
         for worker in workers:  # a worker told to stop first kills what its programs left running

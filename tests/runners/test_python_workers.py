@@ -19,6 +19,7 @@ from seidr.runners.program import Program
 from seidr.runners.python import PythonRunner
 from seidr.runners.runner import get_runner
 from seidr.runners.verdict import Outcome
+from seidr.runners.workers import children_of
 from tests.runners.conftest import ROOMY
 from tests.runners.processes import marker, running, settle, with_marker
 
@@ -153,12 +154,66 @@ async def test_a_closed_runner_can_judge_again(runner):
     assert [r.outcome for r in verdict.results] == [Outcome.PASSED, Outcome.PASSED]
 
 
+def slow_double(tag: str, seconds: float) -> Program:
+    """Doubles, after starting ``sleep <tag>`` (so a test sees it running) and taking ``seconds``."""
+    return Program(f"import subprocess, time\ndef double(x):\n    subprocess.Popen(['sleep', '{tag}'])\n"
+                   f"    time.sleep({seconds})\n    return 2 * x\n")
+
+
 async def test_cancelling_one_of_two_identical_judges_leaves_the_other_its_verdict(runner):
-    slow = Program("import time\ndef double(x):\n    time.sleep(0.2)\n    return 2 * x\n")
+    tag = marker()
+    slow = slow_double(tag, 0.5)
     first = asyncio.ensure_future(runner.judge(DOUBLE, [slow]))
-    await asyncio.sleep(0)  # the first owns the run; the second waits for its verdict
     second = asyncio.ensure_future(runner.judge(DOUBLE, [slow]))
-    await asyncio.sleep(0.05)
+    assert await settle(lambda: with_marker(tag))
     first.cancel()
-    (verdict,) = await second
+    (verdict,) = await asyncio.wait_for(second, 60)
     assert verdict.passed and first.cancelled()
+    assert runner.runs == 1  # the other caller waited for the same run; it did not start over
+    (after,) = await runner.judge(DOUBLE, [RIGHT])
+    assert after.passed
+
+
+async def test_cancelling_every_caller_of_a_shared_judge_stops_the_program_and_keeps_the_worker():
+    tag = marker()
+    runner = PythonRunner(limits=Limits(example_seconds=600.0, program_seconds=600.0), workers=1)
+    try:
+        await runner.judge(DOUBLE, [RIGHT])
+        (worker,) = runner.worker_pids()
+        hang = slow_double(tag, 600)
+        callers = [asyncio.ensure_future(runner.judge(DOUBLE, [hang])) for _ in range(3)]
+        assert await settle(lambda: with_marker(tag))
+        for caller in callers:
+            caller.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await caller
+        assert await settle(lambda: not with_marker(tag))
+        again = asyncio.ensure_future(runner.judge(DOUBLE, [hang]))  # a run of its own, not the abandoned one
+        assert await settle(lambda: with_marker(tag))
+        again.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await again
+        (after,) = await asyncio.wait_for(runner.judge(DOUBLE, [Program("def double(x):\n    return x * 2\n")]), 60)
+        assert after.passed and runner.worker_pids() == [worker]
+        assert await settle(lambda: not with_marker(tag))
+    finally:
+        await runner.close()
+
+
+async def test_a_judge_cancelled_while_its_worker_starts_leaves_the_worker_to_the_next_judge():
+    runner = PythonRunner(limits=ROOMY, workers=1)
+    try:
+        for _ in range(3):  # each time a fresh pool: the start is what gets cancelled
+            mine = set(children_of(os.getpid()))
+            judging = asyncio.ensure_future(runner.judge(DOUBLE, [RIGHT]))
+            assert await settle(lambda: set(children_of(os.getpid())) - mine, 60)
+            (starting,) = set(children_of(os.getpid())) - mine
+            judging.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await judging
+            (verdict,) = await asyncio.wait_for(runner.judge(DOUBLE, [RIGHT]), 60)
+            assert verdict.passed and not verdict.cached
+            assert len(runner.worker_pids()) == 1 and running(starting)  # the worker whose start was cancelled
+            await runner.close()
+    finally:
+        await runner.close()
