@@ -149,26 +149,33 @@ def warm(plan: Plan) -> None:
         seccomp.program_bytes()
 
 
-def _set_limit(which: int, value: int) -> None:
-    try:
-        _, hard = resource.getrlimit(which)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(which, (value, value))
-    except (ValueError, OSError):
-        pass
+def limit_values(limits, processes: int | None) -> list[tuple[int, int]]:
+    """(resource, value) for CPU, address space, file size, core, open files; and processes when ``processes``
+    is given (it only binds a uid other than root). Each value no higher than the hard limit already set."""
+    wanted = [(resource.RLIMIT_CPU, max(1, int(limits.program_seconds + 1))),
+              (resource.RLIMIT_AS, limits.memory_mb * 1024 * 1024),
+              (resource.RLIMIT_FSIZE, limits.file_size_mb * 1024 * 1024),
+              (resource.RLIMIT_CORE, 0),
+              (resource.RLIMIT_NOFILE, limits.open_files)]
+    if processes is not None:
+        wanted.append((resource.RLIMIT_NPROC, max(1, processes)))
+    out = []
+    for which, value in wanted:
+        try:
+            _, hard = resource.getrlimit(which)
+        except (ValueError, OSError):
+            continue
+        out.append((which, value if hard == resource.RLIM_INFINITY else min(value, hard)))
+    return out
 
 
 def set_limits(limits, processes: int | None) -> None:
-    """CPU, address space, file size, core, open files; and processes when ``processes`` is given (it only
-    binds a uid other than root)."""
-    _set_limit(resource.RLIMIT_CPU, max(1, int(limits.program_seconds + 1)))
-    _set_limit(resource.RLIMIT_AS, limits.memory_mb * 1024 * 1024)
-    _set_limit(resource.RLIMIT_FSIZE, limits.file_size_mb * 1024 * 1024)
-    _set_limit(resource.RLIMIT_CORE, 0)
-    _set_limit(resource.RLIMIT_NOFILE, limits.open_files)
-    if processes is not None:
-        _set_limit(resource.RLIMIT_NPROC, max(1, processes))
+    """Set ``limit_values``."""
+    for which, value in limit_values(limits, processes):
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
 
 
 def own_processes() -> int:
@@ -333,10 +340,47 @@ def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
     user's folders the program imports from. When one of them only root may enter (a project under /root, a
     pytest tmp_path), the program's uid keeps CAP_DAC_READ_SEARCH to read it, and only with seccomp on, which
     refuses open_by_handle_at, the one way that capability reaches past the sandbox's mounts."""
-    try:
-        os.setpgid(0, 0)
-    except OSError:
-        pass  # already a group leader
+    apply(prepare(limits, workdir, plan, uid=uid, writable=writable, cgroup=cgroup, processes=processes, read=read))
+
+
+class Prepared:
+    """A program's confinement worked out ahead: what only looks (limits, folders, rights) or opens descriptors
+    (its folder, its Landlock ruleset). A warm worker prepares before it forks, so the child it forks, where
+    every page it writes is a copy, only makes the calls that change the process (``apply``)."""
+
+    __slots__ = ("plan", "rlimits", "enter", "here", "rules", "uid", "owned", "keep_reading")
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.rlimits: list[tuple[int, int]] = []
+        self.enter: tuple[str | None, int, int] | None = None  # the cgroup to enter: (name or None for the pid's)
+        self.here: int | None = None
+        self.rules: int | None = None
+        self.uid: int | None = None
+        self.owned: list[str] = []
+        self.keep_reading = False
+
+    def fds(self) -> tuple[int, ...]:
+        """The descriptors ``apply`` needs (a child closing what it inherited keeps these)."""
+        return tuple(fd for fd in (self.here, self.rules) if fd is not None)
+
+    def close(self) -> None:
+        """Close the descriptors (in the parent once the child has them, or when ``apply`` is done)."""
+        for name in ("here", "rules"):
+            fd = getattr(self, name)
+            setattr(self, name, None)
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
+
+def prepare(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, writable=(),
+            cgroup: str | None = None, processes: int | None = -1, read=()) -> Prepared:
+    """Everything of ``confine`` that does not change the calling process (see ``confine`` for the
+    arguments); raises SandboxError naming the layer that cannot be applied."""
+    out = Prepared(plan)
     if plan.cgroups:
         try:
             if cgroup is None and worker_cgroup():  # born in its worker's cgroup: only make room
@@ -344,29 +388,56 @@ def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
                 if wanted[0] > _WORKER_CGROUP[1][0] or wanted[1] > _WORKER_CGROUP[1][1]:
                     cgroups.fit(plan.cgroups, worker_cgroup(), *wanted)
             else:
-                cgroups.enter(plan.cgroups, cgroup or str(os.getpid()), limits.processes,
-                              limits.memory_mb * 1024 * 1024)
+                out.enter = (cgroup, limits.processes, limits.memory_mb * 1024 * 1024)
         except OSError as exc:
             raise SandboxError(f"cgroup: {exc}") from None
-    folders = [p for p in (workdir, *writable) if p]
-    set_limits(limits, process_limit(limits, plan) if processes == -1 else processes)
-    # Opened while still root: the folders' paths may pass through folders only root can enter (a pytest
-    # tmp_path), and once the folder belongs to the program root itself cannot enter it (no DAC override).
-    here = os.open(workdir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC) if workdir else None
-    rules = None
+    out.rlimits = limit_values(limits, process_limit(limits, plan) if processes == -1 else processes)
+    out.uid = uid
+    out.owned = [p for p in (workdir, *writable) if p]
     try:
+        # Opened while still root: the folders' paths may pass through folders only root can enter (a pytest
+        # tmp_path), and once the folder belongs to the program root itself cannot enter it (no DAC override).
+        out.here = os.open(workdir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC) if workdir else None
         if plan.landlock:
             try:
-                rules = landlock.ruleset(folders, plan.landlock)
+                out.rules = landlock.ruleset(out.owned, plan.landlock)
             except OSError as exc:
                 raise SandboxError(f"landlock: {exc}") from None
         if plan.uid:
+            if workdir:
+                reachable(workdir)
+            out.keep_reading = plan.seccomp and not all(readable_by_others(p) for p in read)
+    except BaseException:
+        out.close()
+        raise
+    return out
+
+
+def apply(prepared: Prepared) -> None:
+    """Confine the calling process as ``prepared`` says: its own process group and cgroup, limits, a uid of its
+    own, no_new_privs, its folder as the working one, Landlock, seccomp. Raises SandboxError naming the layer
+    that failed; the descriptors are closed either way."""
+    plan = prepared.plan
+    try:
+        try:
+            os.setpgid(0, 0)
+        except OSError:
+            pass  # already a group leader
+        if prepared.enter is not None:
+            name, processes, memory = prepared.enter
             try:
-                if workdir:
-                    reachable(workdir)
-                keep_reading = plan.seccomp and not all(readable_by_others(p) for p in read)
-                drop_uid(program_uid(os.getpid(), base=plan.uid_base) if uid is None else uid, folders,
-                         keep_reading=keep_reading)
+                cgroups.enter(plan.cgroups, name or str(os.getpid()), processes, memory)
+            except OSError as exc:
+                raise SandboxError(f"cgroup: {exc}") from None
+        for which, value in prepared.rlimits:
+            try:
+                resource.setrlimit(which, (value, value))
+            except (ValueError, OSError):
+                pass
+        if plan.uid:
+            try:
+                uid = program_uid(os.getpid(), base=plan.uid_base) if prepared.uid is None else prepared.uid
+                drop_uid(uid, prepared.owned, keep_reading=prepared.keep_reading)
             except OSError as exc:
                 raise SandboxError(f"uid drop: {exc}") from None
         elif os.geteuid() == 0:
@@ -375,16 +446,16 @@ def confine(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
             except OSError as exc:
                 raise SandboxError(f"capabilities: {exc}") from None
         no_new_privs()
-        if here is not None:
-            os.fchdir(here)
+        if prepared.here is not None:
+            os.fchdir(prepared.here)
+        if prepared.rules is not None:
+            rules, prepared.rules = prepared.rules, None
+            try:
+                landlock.enforce(rules)
+            except OSError as exc:
+                raise SandboxError(f"landlock: {exc}") from None
     finally:
-        if here is not None:
-            os.close(here)
-    if rules is not None:
-        try:
-            landlock.enforce(rules)
-        except OSError as exc:
-            raise SandboxError(f"landlock: {exc}") from None
+        prepared.close()
     if plan.seccomp:
         try:
             seccomp.install()

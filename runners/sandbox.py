@@ -2,7 +2,8 @@
 per-program confinement, process control.
 
 API (stable): ``isolation()``, ``worker_argv()``, ``clean_env()``, ``confine_child()`` (and ``warm()`` for the
-workers that fork confined children), ``kill_group()``, ``run_process()``.
+workers that fork confined children, and ``prepare_child()`` + ``enter_child()``, the same confinement split
+between a worker before it forks and its child), ``kill_group()``, ``run_process()``.
 
 Layers, outermost first; ``isolation()`` tries each for real once and says which hold and why not, and a
 layer that cannot be applied is reported, never silently dropped:
@@ -41,13 +42,14 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from seidr.runners import cgroups
-from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, SandboxError, as_uid, confine, helper_args, libc,
-                                   process_limit, program_uid, run_cgroup, start_worker, uid_base, worker_cgroup)
+from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, Prepared, SandboxError, apply, as_uid, confine, helper_args,
+                                   libc, prepare, process_limit, program_uid, run_cgroup, start_worker, uid_base,
+                                   worker_cgroup)
 from seidr.runners.confine import warm as _warm_layers
 from seidr.runners.limits import Limits
 
-__all__ = ["Isolation", "ProcessResult", "SandboxError", "clean_env", "confine_child", "isolation", "kill_group",
-           "run_process", "warm", "worker_argv"]
+__all__ = ["Isolation", "ProcessResult", "SandboxError", "clean_env", "confine_child", "enter_child", "isolation",
+           "kill_group", "prepare_child", "run_process", "warm", "worker_argv"]
 
 # asyncio, subprocess, tempfile and json are imported where they are used: warm workers import this module to
 # confine the children they fork, and the threading those bring makes every fork dearer.
@@ -335,12 +337,42 @@ def confine_child(limits: Limits, workdir: str | None = None, read: Sequence[str
     sys.dont_write_bytecode = True
 
 
-def kill_group(pid: int) -> None:
+def prepare_child(limits: Limits, workdir: str | None = None, read: Sequence[str] = ()) -> Prepared:
+    """In a warm worker just before it forks a program's child: ``confine_child``'s work that need not happen in
+    the child, done here, where it costs no page copies (a child pays for every page it writes). Leaves this
+    process's environment as the child's must be (no secrets, ``workdir`` as home and temp folder). Raises
+    SandboxError as ``confine_child`` would. Call ``enter_child`` in the child, ``close()`` it in the worker."""
+    prepared = prepare(limits, workdir, plan(), read=read)
+    keep = clean_env(os.environ, {"HOME": workdir, "TMPDIR": workdir} if workdir else None)
+    for name in [name for name in os.environ if name not in keep]:
+        del os.environ[name]
+    for name, value in keep.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
+    if "tempfile" in sys.modules:
+        sys.modules["tempfile"].tempdir = workdir
+    sys.dont_write_bytecode = True
+    return prepared
+
+
+def enter_child(prepared: Prepared) -> None:
+    """In the child, before any candidate code runs: apply what ``prepare_child`` worked out (see
+    ``confine_child``)."""
+    apply(prepared)
+
+
+def kill_group(pid: int, wait: bool = True) -> None:
     """Kill the program led by ``pid``: its process group, the process itself if it left the group, and
-    everything in its cgroup (processes that called setsid); without cgroups, every process of its uid."""
+    everything in its cgroup (processes that called setsid); without cgroups, every process of its uid.
+    In a worker whose programs have uids of their own, one ``kill(-1)`` as the program's uid reaches all of
+    its processes at once; ``wait=False`` then returns without waiting for them to be gone (none can run
+    again, nor fork: the kernel holds forks off while it signals)."""
     _kill_leader(pid)
     p = plan()
     uid = program_uid(pid, base=p.uid_base)
+    if p.uid and not wait and _single_threaded():
+        _signal_all_as(uid)
+        return
     if p.cgroups and p.uid:
         # in a worker its own cgroup; out here (a runner killing a worker's program) every worker's
         for name in [worker_cgroup()] if worker_cgroup() else cgroups.workers(p.cgroups):
@@ -364,8 +396,7 @@ def _kill_uid(uid: int) -> None:
     held off (a scan of /proc would miss a child forked while it runs, and costs milliseconds). A
     single-threaded process (a worker) takes the uid for that one call, keeping root as its saved uid to come
     back; one with threads, which would all change uid with it, leaves it to a child."""
-    threading = sys.modules.get("threading")  # not imported here: it makes every later fork dearer
-    if threading is None or threading.active_count() == 1:
+    if _single_threaded():
         _signal_all_as(uid)
         return
     pid = os.fork()
@@ -375,6 +406,11 @@ def _kill_uid(uid: int) -> None:
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
+
+
+def _single_threaded() -> bool:
+    threading = sys.modules.get("threading")  # not imported here: it makes every later fork dearer
+    return threading is None or threading.active_count() == 1
 
 
 def _signal_all_as(uid: int) -> None:

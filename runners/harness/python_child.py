@@ -724,10 +724,9 @@ def snapshot_preloaded():
 
 
 def process_state(job, workdir):
-    """Set, in the worker just before it forks, what the child's process state must be (environment, scratch
-    folder, import path, argv); returns what puts the worker's import path and argv back after the fork (its
-    own environment it never uses)."""
-    os.environ.update(dict.fromkeys(("TMPDIR", "TMP", "TEMP", "HOME"), workdir))
+    """Set, in the worker just before it forks, what the child's process state must be (scratch folder, import
+    path, argv; the sandbox's ``prepare_child`` sets the environment); returns what puts the worker's import
+    path and argv back after the fork."""
     saved_path, saved_argv = list(sys.path), sys.argv
     tempfile = sys.modules.get("tempfile")
     saved_tempdir = getattr(tempfile, "tempdir", None)

@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != HERE]
 
 from seidr.runners.limits import Limits  # noqa: E402
-from seidr.runners.sandbox import confine_child, kill_group, warm  # noqa: E402
+from seidr.runners.sandbox import enter_child, kill_group, prepare_child, warm  # noqa: E402
 
 # Modules most programs and checks use, imported once so forked children start with them. Nothing here may
 # bring in threading, random or logging: their at-fork hooks would make every fork two to three times dearer.
@@ -164,29 +164,43 @@ class Job:
         rec_r, rec_w = os.pipe()
         out_r, out_w = os.pipe()
         restore = CHILD.process_state(self.job, workdir)
+        try:
+            prepared, failed = prepare_child(self.limits, workdir, self.job.get("read") or ()), None
+        except Exception as exc:  # noqa: BLE001 -- the child reports it, as when confining itself fails
+            prepared, failed = None, exc
         started = time.monotonic()
         pid = os.fork()
         if pid == 0:  # the child: nothing of the worker's but the results pipe stays open
             try:
+                gc.freeze()  # the worker's objects: the child's collections need not visit (and copy) them
                 os.dup2(out_w, 1)
                 os.dup2(out_w, 2)
                 null = os.open(os.devnull, os.O_RDONLY)
                 os.dup2(null, 0)
+                needed = prepared.fds() if prepared is not None else ()
                 # the results pipe sits at an unremarkable number and is not inherited by exec'd programs
                 keep = 100 + int.from_bytes(os.urandom(2), "little") % 900
+                while keep in needed:
+                    keep += 1
                 os.dup2(rec_w, keep, inheritable=False)
-                os.closerange(3, keep)
-                os.closerange(keep + 1, 1 << 16)
+                low = 3
+                for fd in sorted((*needed, keep)):
+                    os.closerange(low, fd)
+                    low = fd + 1
+                os.closerange(low, 1 << 16)
                 prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
                 if os.getppid() != worker.pid:
                     os._exit(1)
-                limits, read = self.limits, self.job.get("read") or ()
-                enter(keep, workdir, lambda folder: confine_child(limits, folder, read))
+                if failed is not None:
+                    raise failed
+                enter(keep, workdir, lambda folder: enter_child(prepared))
             except BaseException:  # noqa: BLE001 -- a fault of the harness itself; the runner sees no end record
                 os.write(2, traceback.format_exc().encode(errors="replace")[-4000:])
             finally:
                 os._exit(0)
         restore()
+        if prepared is not None:
+            prepared.close()
         os.close(rec_w)
         os.close(out_w)
         try:
@@ -194,10 +208,16 @@ class Job:
         except OSError:
             pass
         exited = self.watch(pid, rec_r, out_r, started)
-        kill_group(pid)
+        # Every process of the program is signalled here, at once; the worker does not wait for them to be
+        # gone (they can neither run nor fork again) and reaps them after the report.
+        kill_group(pid, wait=False)
+        worker.killed.add(pid)
         # A child that ended by itself is a zombie: its status is there at once. One that reported its end or
         # ran out of time is reaped later, so the report need not wait for the kernel to tear it down.
-        status = os.waitpid(pid, 0)[1] if exited and not self.ended else None
+        status = None
+        if exited and not self.ended:
+            status = os.waitpid(pid, 0)[1]
+            worker.killed.discard(pid)
         self.drain(rec_r, out_r)
         os.close(rec_r)
         os.close(out_r)
@@ -331,6 +351,7 @@ class Worker:
         self.modules = Recent(compile_module, size=8)
         self.examples = Recent(compile_examples, size=64)
         self.closing = False
+        self.killed = set()  # processes signalled to die, not yet reaped
         self.used = []
         self.ready_folder = None
         self.folders = 0
@@ -342,9 +363,10 @@ class Worker:
     def sweep(self):
         """Kill what the last programs left behind, reaping without waiting; the number still there. As a child
         subreaper this worker inherits every orphan of its children, ``setsid`` daemons included."""
-        pids = self.children()
-        for pid in pids:
-            kill_group(pid)
+        for pid in self.children():
+            if pid not in self.killed:  # an orphan: a program's own process that left its group
+                kill_group(pid, wait=False)
+                self.killed.add(pid)
         while True:
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
@@ -352,6 +374,7 @@ class Worker:
                 break
             if not pid:
                 break
+            self.killed.discard(pid)
         return len(self.children())
 
     def children(self):
