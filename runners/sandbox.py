@@ -417,7 +417,14 @@ def _signal_all_as(uid: int) -> None:
     """``kill(-1, SIGKILL)`` with real and effective uid ``uid``, so it reaches only that uid's processes
     (never as root, which would reach every one)."""
     if uid != 0:
-        as_uid(uid, lambda: os.kill(-1, signal.SIGKILL))
+        as_uid(uid, _kill_all_mine)
+
+
+def _kill_all_mine() -> None:
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # none left: the program had ended and been reaped
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,7 @@ class Job:
         except Exception as exc:  # noqa: BLE001 -- the child reports it, as when confining itself fails
             prepared, failed = None, exc
         started = time.monotonic()
-        pid = os.fork()
+        pid = self.fork()
         if pid == 0:  # the child: nothing of the worker's but the results pipe stays open
             try:
                 gc.freeze()  # the worker's objects: the child's collections need not visit (and copy) them
@@ -227,6 +227,19 @@ class Job:
              "seconds": time.monotonic() - started},
             bytes(self.records), bytes(self.output))
         worker.used.append(workdir)
+
+    def fork(self):
+        """``os.fork``, waiting a little while the worker's cgroup is full of the last programs' processes, which
+        were all killed but may not all be gone."""
+        stop = time.monotonic() + 5.0
+        while True:
+            try:
+                return os.fork()
+            except BlockingIOError:
+                if time.monotonic() > stop:
+                    raise
+                self.worker.sweep()
+                time.sleep(0.005)
 
     def watch(self, pid, rec_r, out_r, started):
         """Relay until the child reports its end, exits, or runs out of time; True when it exited."""
@@ -406,6 +419,7 @@ class Worker:
         """While no job waits: finish off the last program (its exit, what it left running, its folder) and make
         the next folder; all of it after the report went out, so the runner is not kept waiting for it."""
         delay = 0.001
+        self.sweep()  # reaped even when a job waits: the cgroup counts unreaped children against its limit
         while not self.control.pending() and self.sweep():
             if select.select([self.control.sock], [], [], delay)[0]:
                 break

@@ -217,3 +217,21 @@ async def test_a_judge_cancelled_while_its_worker_starts_leaves_the_worker_to_th
             await runner.close()
     finally:
         await runner.close()
+
+
+async def test_a_program_that_leaves_a_process_behind_keeps_the_worker_for_the_next():
+    tag = marker()
+    runner = PythonRunner(limits=ROOMY, workers=1)
+    try:
+        await runner.judge(DOUBLE, [RIGHT])
+        (worker,) = runner.worker_pids()
+        for round_ in range(3):
+            leaves = Program(f"import subprocess\ndef double(x):\n    subprocess.Popen(['sleep', '{tag}'])\n"
+                             f"    return 2 * x + {round_} - {round_}\n")
+            (verdict,) = await asyncio.wait_for(runner.judge(DOUBLE, [leaves]), 60)
+            assert verdict.passed
+            assert await settle(lambda: not with_marker(tag))
+        (after,) = await asyncio.wait_for(runner.judge(DOUBLE, [Program("def double(x):\n    return x + x\n")]), 60)
+        assert after.passed and runner.worker_pids() == [worker]
+    finally:
+        await runner.close()
