@@ -115,7 +115,7 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
 
     extraction = extract(text, path)
     errors = [m for m in extraction.messages if m.severity == "error"]
-    if errors and not extraction.problems:
+    if errors:  # every program would be judged in a module that does not load
         raise UsageError(f"{path}:{errors[0].line + 1}: {errors[0].message}; fix the file first")
     if settings.tests and extraction.language == "python":
         extraction.problems = [_with_tests(p, settings) for p in extraction.problems]
