@@ -136,3 +136,11 @@ def test_a_run_with_no_model_spends_nothing_and_says_what_it_searched(workspace)
     calls, tokens, cost, _, searched = spend_of(done.stderr).groups()
     assert (calls, tokens, cost) == ("0", "0", "$0")
     assert re.fullmatch(r"; [\d,]+ programs searched locally", searched)
+
+
+def test_a_benchmark_of_a_dataset_that_is_not_there_is_one_line_and_leaves_no_run_folder(workspace):
+    for step in ("run", "mutants"):
+        done = subprocess.run([*seidr_command(), "bench", step, "missing.jsonl", "--out", "run"], cwd=workspace,
+                              capture_output=True, text=True, timeout=120)
+        assert refused(done) == "seidr bench: missing.jsonl: no such file"
+    assert not (workspace / "run").exists()
