@@ -73,6 +73,23 @@ def _check_model(settings) -> None:
             raise UsageError(problem)
 
 
+class ModelUnusable(Exception):
+    """The model answered no request (a rejected key, an unknown model, a server not there): a setup error. It
+    carries what was found before it, so that still lands."""
+
+    def __init__(self, message: str, new_text: str, results: list):
+        super().__init__(message)
+        self.new_text, self.results = new_text, results
+
+
+def _unusable_model(ranking) -> str | None:
+    """Why the model could not be used at all, when a search ended on a model error before any reply."""
+    reason = ranking.reason or ""
+    if reason.startswith("model error: ") and not (ranking.spend or {}).get("calls") and not ranking.candidates:
+        return reason.removeprefix("model error: ")
+    return None
+
+
 async def _targets(problems, runner, settings):
     """Stubs, and functions whose current code fails one of its examples."""
     from seidr.runners.program import Program
@@ -151,6 +168,9 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
                     ranking = await develop_problem(problem, settings, events, runner=runner)
             except ConfigError as exc:
                 raise UsageError(str(exc)) from None
+            unusable = _unusable_model(ranking)
+            if unusable:  # every function after this one would fail the same way
+                raise ModelUnusable(unusable, new_text, results)
             results.append((problem, ranking))
             if ranking.solved:
                 try:
@@ -229,7 +249,13 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read ({exc})") from None
     settings = _settings(args, path)
-    new_text, results = asyncio.run(_synth(args, path, name or None, text, settings))
+    unusable = None
+    try:
+        new_text, results = asyncio.run(_synth(args, path, name or None, text, settings))
+    except ModelUnusable as exc:
+        if not exc.results:
+            raise UsageError(str(exc)) from None
+        unusable, new_text, results = str(exc), exc.new_text, exc.results
     if not results:
         print(f"{path}: nothing to do; every function with examples passes them", file=sys.stderr)
         return 0
@@ -251,4 +277,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 _write_atomic(path, new_text)
     print(spend_line(spend(results), time.monotonic() - start), file=sys.stderr)
+    if unusable:
+        print(f"seidr synth: {unusable}", file=sys.stderr)
+        return 2
     return status

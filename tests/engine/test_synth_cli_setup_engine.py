@@ -144,3 +144,43 @@ def test_a_benchmark_of_a_dataset_that_is_not_there_is_one_line_and_leaves_no_ru
                               capture_output=True, text=True, timeout=120)
         assert refused(done) == "seidr bench: missing.jsonl: no such file"
     assert not (workspace / "run").exists()
+
+
+SCRAMBLE = '''
+
+def scramble(x, y):
+    """
+    >>> scramble(3, 'a')
+    'zzq'
+    >>> scramble(4, 'b')
+    'qqz'
+    """
+    ...
+'''
+
+
+def test_a_key_the_provider_rejects_is_a_setup_error_asked_once(scripted_server, workspace):
+    (workspace / "counting.py").write_text(STUB)
+    (workspace / "seidr.toml").write_text("enumerateFirst = false\n")
+    scripted_server.fail(*["401"] * 5)
+    done = synth(workspace, "counting.py", "--model", "openai/scripted", "--api-base", scripted_server.api_base,
+                 "--no-cache", "--write")
+    assert refused(done) == (f"seidr synth: the model rejected the API key for openai/scripted at "
+                             f"{scripted_server.api_base}: set OPENAI_API_KEY")
+    assert len(scripted_server.requests) == 1  # not retried, and no other function asked
+    assert (workspace / "counting.py").read_text() == STUB
+
+
+def test_what_the_built_in_search_found_still_lands_when_the_model_then_rejects_the_key(scripted_server, workspace):
+    (workspace / "both.py").write_text(STUB + SCRAMBLE)
+    scripted_server.fail(*["401"] * 5)
+    done = synth(workspace, "both.py", "--model", "openai/scripted", "--api-base", scripted_server.api_base,
+                 "--no-cache", "--write")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[-1] == (f"seidr synth: the model rejected the API key for openai/scripted at "
+                         f"{scripted_server.api_base}: set OPENAI_API_KEY")
+    assert lines[-2].startswith("spent: 0 model calls") and lines[0].startswith("inc: solved")
+    assert "+    return x + 1" in done.stdout
+    assert (workspace / "both.py").read_text() == (STUB + SCRAMBLE).replace("    ...\n", "    return x + 1\n", 1)
+    assert len(scripted_server.requests) == 1
