@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tests.conftest import seidr_command
 from tests.engine.test_synth_cli_engine import RIGHT, STUB, WRONG
+from tests.enumerative.test_enumerative_tier import HARD_FILE
 
 
 def synth(workspace: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -146,19 +147,6 @@ def test_a_benchmark_of_a_dataset_that_is_not_there_is_one_line_and_leaves_no_ru
     assert not (workspace / "run").exists()
 
 
-SCRAMBLE = '''
-
-def scramble(x, y):
-    """
-    >>> scramble(3, 'a')
-    'zzq'
-    >>> scramble(4, 'b')
-    'qqz'
-    """
-    ...
-'''
-
-
 def test_a_key_the_provider_rejects_is_a_setup_error_asked_once(scripted_server, workspace):
     (workspace / "counting.py").write_text(STUB)
     (workspace / "seidr.toml").write_text("enumerateFirst = false\n")
@@ -172,7 +160,7 @@ def test_a_key_the_provider_rejects_is_a_setup_error_asked_once(scripted_server,
 
 
 def test_what_the_built_in_search_found_still_lands_when_the_model_then_rejects_the_key(scripted_server, workspace):
-    (workspace / "both.py").write_text(STUB + SCRAMBLE)
+    (workspace / "both.py").write_text(STUB + HARD_FILE)
     scripted_server.fail(*["401"] * 5)
     done = synth(workspace, "both.py", "--model", "openai/scripted", "--api-base", scripted_server.api_base,
                  "--no-cache", "--write")
@@ -182,5 +170,5 @@ def test_what_the_built_in_search_found_still_lands_when_the_model_then_rejects_
                          f"{scripted_server.api_base}: set OPENAI_API_KEY")
     assert lines[-2].startswith("spent: 0 model calls") and lines[0].startswith("inc: solved")
     assert "+    return x + 1" in done.stdout
-    assert (workspace / "both.py").read_text() == (STUB + SCRAMBLE).replace("    ...\n", "    return x + 1\n", 1)
+    assert (workspace / "both.py").read_text() == (STUB + HARD_FILE).replace("    ...\n", "    return x + 1\n", 1)
     assert len(scripted_server.requests) == 1
