@@ -76,6 +76,8 @@ async def test_with_no_model_the_action_fills_a_stub_the_local_search_solves(edi
     assert re.fullmatch(r"    return (x \* 2|2 \* x|x \+ x)\n", body), editor.texts[uri]
     assert editor.texts[uri].startswith(DOUBLE.replace("    ...\n", ""))  # signature and docstring kept
     assert (editor.root / "doubling.py").read_text() == DOUBLE  # the edit is the editor's to save
+    assert re.match(r"seidr: double: no model configured: searched [\d,]+ programs locally; set seidr.model for "
+                    r"harder functions$", editor.shown()[-1]), editor.shown()  # said, so no one thinks a model wrote it
     editor.save(uri)
     diagnostics = await editor.next_diagnostics(uri)
     assert diagnostics == [], diagnostics  # no stub mark, no failing example
