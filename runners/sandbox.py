@@ -490,8 +490,13 @@ async def run_process(
             return await _communicate(proc, stdin, limits, timeout or limits.program_seconds, started,
                                       bool(prefix))
         finally:
+            # on every way out, a cancellation included: the group (and with a wrapper its pid namespace)
+            # is already killed; what left it dies with the program's cgroup or, without one, its uid
+            _kill_leader(proc.pid)
             if iso.plan.cgroups:
                 cgroups.kill(iso.plan.cgroups, run_cgroup(uid))
+            elif iso.plan.uid and not prefix:
+                _kill_uid(uid)
     finally:
         _SLOTS.discard(slot)
 
@@ -521,7 +526,13 @@ async def _communicate(proc, stdin: bytes | None, limits: Limits, timeout: float
     # Reading goes on after a kill so the pipes reach their end (a paused pipe would keep wait() from
     # returning) and the partial output is kept.
     task = asyncio.ensure_future(communicate())
-    done, _ = await asyncio.wait({task}, timeout=timeout)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+    except BaseException:
+        # cancelled (a judge the editor superseded): the program dies now, and nobody reads what it wrote
+        _kill_leader(proc.pid)
+        task.cancel()
+        raise
     timed_out = not done
     # Killing the wrapper's group ends its pid namespace, so processes that called setsid die too; the
     # caller then empties the program's cgroup.
