@@ -31,6 +31,8 @@ MAX_FILES = 5000  # a walk stops here: a workspace this big names its tests in t
 WALK_SECONDS = 2.0  # a walk serves the searches of one check (every function of a file) and is then done again
 _DOCSTRING_LINE = re.compile(r"^\s*seidr:\s*tests?\b[:\s]*(.*)$", re.IGNORECASE | re.MULTILINE)
 _FILES: dict[str, tuple[tuple, "TestFile | None"]] = {}
+_WORDS: dict[str, tuple[tuple, frozenset]] = {}
+_WORD = re.compile(r"\w+")
 _WALKS: dict[tuple, tuple[float, list[str]]] = {}
 
 
@@ -142,6 +144,32 @@ def parse_file(path: str, config: PytestConfig) -> TestFile | None:
         parsed = _Scanner(path, text, config).scan(tree)
     _FILES[path] = (key, parsed)
     return parsed
+
+
+def _words(path: str) -> frozenset:
+    """The identifiers written in a file (and in its path), kept until the file changes."""
+    try:
+        stat = os.stat(path)
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        cached = _WORDS.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8", "replace")
+    except OSError:
+        return frozenset()
+    words = frozenset(_WORD.findall(text)) | frozenset(_WORD.findall(path))
+    _WORDS[path] = (key, words)
+    return words
+
+
+def _may_use(path: str, config: PytestConfig, names: Sequence[str]) -> bool:
+    """Whether a test file could reference a target at all. The scan resolves only names written in the file,
+    its conftests and its folders (a relative import), so a file where these lack any of ``names`` (every
+    target's top package and the function's or class's name) is left unparsed: a workspace whose tests never
+    name the function costs a read of each test file."""
+    files = (path, *conftests(config.rootdir, path))
+    return all(any(name in _words(p) for p in files) for name in names)
 
 
 class _Scanner:
@@ -423,7 +451,11 @@ def related_tests(problem: Problem, named: Mapping[str, Sequence[str]] | None = 
     index = _Index(config)
     targets, method = _targets(problem)
     found: dict[str, Example] = {}
+    # every target reads <top package>...<first part of the name>...
+    needles = {next(iter(targets)).split(".")[0], problem.name.split(".")[0]}
     for test_path in collected_files(config):
+        if not _may_use(test_path, config, needles):
+            continue
         parsed = parse_file(test_path, config)
         if parsed is None:
             continue
