@@ -31,8 +31,7 @@ MAX_FILES = 5000  # a walk stops here: a workspace this big names its tests in t
 WALK_SECONDS = 2.0  # a walk serves the searches of one check (every function of a file) and is then done again
 _DOCSTRING_LINE = re.compile(r"^\s*seidr:\s*tests?\b[:\s]*(.*)$", re.IGNORECASE | re.MULTILINE)
 _FILES: dict[str, tuple[tuple, "TestFile | None"]] = {}
-_WORDS: dict[str, tuple[tuple, frozenset]] = {}
-_WORD = re.compile(r"\w+")
+_TEXTS: dict[str, tuple[tuple, str]] = {}
 _WALKS: dict[tuple, tuple[float, list[str]]] = {}
 
 
@@ -146,30 +145,34 @@ def parse_file(path: str, config: PytestConfig) -> TestFile | None:
     return parsed
 
 
-def _words(path: str) -> frozenset:
-    """The identifiers written in a file (and in its path), kept until the file changes."""
+def _text(path: str) -> str:
+    """A file's text, kept until the file changes."""
     try:
         stat = os.stat(path)
         key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        cached = _WORDS.get(path)
+        cached = _TEXTS.get(path)
         if cached is not None and cached[0] == key:
             return cached[1]
         with open(path, "rb") as fh:
             text = fh.read().decode("utf-8", "replace")
     except OSError:
-        return frozenset()
-    words = frozenset(_WORD.findall(text)) | frozenset(_WORD.findall(path))
-    _WORDS[path] = (key, words)
-    return words
+        return ""
+    _TEXTS[path] = (key, text)
+    return text
 
 
-def _may_use(path: str, config: PytestConfig, names: Sequence[str]) -> bool:
+def _may_use(path: str, config: PytestConfig, names: Sequence[str], around: dict[str, list[str]]) -> bool:
     """Whether a test file could reference a target at all. The scan resolves only names written in the file,
     its conftests and its folders (a relative import), so a file where these lack any of ``names`` (every
     target's top package and the function's or class's name) is left unparsed: a workspace whose tests never
-    name the function costs a read of each test file."""
-    files = (path, *conftests(config.rootdir, path))
-    return all(any(name in _words(p) for p in files) for name in names)
+    name the function costs a read of each test file. ``around``: the conftests of each folder, as found."""
+    missing = [name for name in names if name not in path and name not in _text(path)]
+    if not missing:
+        return True
+    folder = os.path.dirname(path)
+    if folder not in around:
+        around[folder] = conftests(config.rootdir, path)
+    return all(any(name in p or name in _text(p) for p in around[folder]) for name in missing)
 
 
 class _Scanner:
@@ -452,9 +455,9 @@ def related_tests(problem: Problem, named: Mapping[str, Sequence[str]] | None = 
     targets, method = _targets(problem)
     found: dict[str, Example] = {}
     # every target reads <top package>...<first part of the name>...
-    needles = {next(iter(targets)).split(".")[0], problem.name.split(".")[0]}
+    needles, around = {next(iter(targets)).split(".")[0], problem.name.split(".")[0]}, {}
     for test_path in collected_files(config):
-        if not _may_use(test_path, config, needles):
+        if not _may_use(test_path, config, needles, around):
             continue
         parsed = parse_file(test_path, config)
         if parsed is None:
