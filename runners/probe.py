@@ -208,33 +208,45 @@ def cache_path() -> str:
     return os.path.join(base, "seidr", "sandbox-probe.json")
 
 
-def load_cached(key: str) -> dict | None:
-    """The findings kept under ``key``, or None. A file another user could have written is not believed: it
-    could only make the sandbox weaker."""
+CACHE_ENTRIES = 16  # one per set of inputs in use (sys.path differs with the folder ``python -m`` starts in)
+
+
+def _entries() -> dict:
+    """The kept findings by key. A file another user could have written is not believed: it could only make the
+    sandbox weaker."""
     import json
 
-    path = cache_path()
     try:
-        with open(path, "rb") as fh:
+        with open(cache_path(), "rb") as fh:
             st = os.fstat(fh.fileno())
             if st.st_uid != os.geteuid() or st.st_mode & 0o022:
-                return None
+                return {}
             data = json.loads(fh.read())
     except (OSError, ValueError):
-        return None
-    return data.get("findings") if isinstance(data, dict) and data.get("key") == key else None
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == CACHE_FORMAT and isinstance(
+        data.get("entries"), dict) else {}
+
+
+def load_cached(key: str) -> dict | None:
+    """The findings kept under ``key``, or None."""
+    return _entries().get("entries", {}).get(key)
 
 
 def store(key: str, findings: dict) -> None:
-    """Keep ``findings`` under ``key`` (written whole, or not at all)."""
+    """Keep ``findings`` under ``key`` (the file is written whole, or not at all), the oldest entry going first."""
     import json
 
     path = cache_path()
+    entries = {k: v for k, v in _entries().get("entries", {}).items() if k != key}
+    entries[key] = findings
+    while len(entries) > CACHE_ENTRIES:
+        del entries[next(iter(entries))]
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=".sandbox-probe-", dir=os.path.dirname(path))
         with os.fdopen(fd, "w") as fh:
-            json.dump({"key": key, "findings": findings}, fh)
+            json.dump({"format": CACHE_FORMAT, "entries": entries}, fh)
         os.replace(temporary, path)
     except OSError:
         pass

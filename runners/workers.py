@@ -23,7 +23,7 @@ import time
 import weakref
 from dataclasses import dataclass
 
-from seidr.runners.sandbox import clean_env, kill_group, worker_argv
+from seidr.runners.sandbox import clean_env, kill_group, reprobe, worker_argv
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness")
 WORKER = os.path.join(HARNESS, "python_worker.py")
@@ -245,8 +245,29 @@ class Pool:
         self._free(worker)
         return report
 
+    def prestart(self) -> None:
+        """Start a worker now, in the background, while the first jobs are still being prepared."""
+        if not self.closed and not self.workers and not self.reclaiming:
+            task = asyncio.ensure_future(self._prestart())
+            self.reclaiming.add(task)
+            task.add_done_callback(self.reclaiming.discard)
+
+    async def _prestart(self) -> None:
+        await self.slots.acquire()
+        try:
+            worker = await self._start()
+        except (WorkerStartError, WorkerLost, OSError):
+            self.slots.release()  # the first job starts one itself, and says why when it cannot
+            return
+        self._free(worker)
+
     async def _start(self) -> Worker:
-        worker = await Worker.start(self.root, next(self.numbers), self.script)
+        try:
+            worker = await Worker.start(self.root, next(self.numbers), self.script)
+        except WorkerStartError:
+            if not reprobe():  # the isolation came from the probe's cache, which may be stale: probe again
+                raise
+            worker = await Worker.start(self.root, next(self.numbers), self.script)
         if self.closed:
             worker.kill()
             await reap(worker.proc)

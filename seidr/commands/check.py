@@ -16,6 +16,8 @@ SKIP_SUFFIXES = (".pyi",)
 KNOWN = "a Python, C++, Rust or Verus source file"
 TOOLCHAINS = {"cpp": ("g++", "C++"), "rust": ("rustc", "Rust")}
 BROKEN = "the file does not parse"
+# doctests one warm worker judges in about the time another takes to start
+EXAMPLES_PER_WORKER = 100
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -162,11 +164,19 @@ async def _judge_all(reports: list[FileReport]) -> None:
     """Extract every file, then judge every function with examples at once, one runner per language."""
     import asyncio
 
-    from seidr.synth.extract import extract
-
     runners: dict[str, object] = {}
     jobs = []
     try:
+        if any(report.language == "python" and not report.messages for report in reports):
+            # the Python worker boots (a tenth of a second) while the files are extracted and their tests found
+            runner, _ = _runner_for("python", runners, _python_workers(reports))
+            if runner is not None:
+                from seidr.runners.workers import WORKER, pool_for
+
+                pool_for(runner.workers, WORKER).prestart()
+                await asyncio.sleep(0)
+        from seidr.synth.extract import extract
+
         for report in reports:
             if report.messages:  # not decodable
                 continue
@@ -211,14 +221,23 @@ def _with_tests(problem, report: FileReport):
     return problem
 
 
-def _runner_for(language: str, runners: dict) -> tuple[object, str | None]:
+def _python_workers(reports: list[FileReport]) -> int:
+    """How many Python workers this run starts: one until there are enough examples to keep two busy for
+    longer than a worker takes to start."""
+    import os
+
+    examples = sum(report.text.count(">>>") for report in reports if report.language == "python")
+    return 1 if examples <= EXAMPLES_PER_WORKER else max(1, min(os.cpu_count() or 1, examples // EXAMPLES_PER_WORKER))
+
+
+def _runner_for(language: str, runners: dict, workers: int | None = None) -> tuple[object, str | None]:
     """The one runner for ``language`` in this run, or why there is none (a missing compiler, verifier or
     runner); the reason is remembered so it is found once."""
     if language not in runners:
         missing = _missing_toolchain(language)
         if missing is None:
             try:
-                runners[language] = _make_runner(language)
+                runners[language] = _make_runner(language, workers)
             except Exception as exc:  # a runner that cannot start is reported, not raised
                 runners[language] = f"the {language} runner cannot start: {exc}"
         else:
@@ -241,11 +260,11 @@ def _missing_toolchain(language: str) -> str | None:
     return None
 
 
-def _make_runner(language: str):
+def _make_runner(language: str, workers: int | None = None):
     from seidr.runners.runner import get_runner
 
     try:
-        return get_runner(language)
+        return get_runner(language, **({"workers": workers} if workers else {}))
     except ModuleNotFoundError as exc:
         if exc.name != f"seidr.runners.{language}":
             raise
