@@ -64,7 +64,12 @@ def run(args: argparse.Namespace) -> int:
     reports = [_read(path, *options[root]) for root, path in files]
     if not reports and not skipped:
         print("seidr check: no source files to check under " + ", ".join(args.paths), file=sys.stderr)
-    asyncio.run(_judge_all(reports))
+    workers = _python_workers(reports)
+    if workers:  # the first Python worker boots (a tenth of a second) while the files are extracted
+        from seidr.runners.workers import spawn_early
+
+        spawn_early(workers)
+    asyncio.run(_judge_all(reports, {"python": workers or None}))
     try:
         if args.json:
             _print_json(reports, skipped, notes)
@@ -160,22 +165,16 @@ def _options(path: str, notes: list[str], tests: bool):
 
 # --- judging -------------------------------------------------------------------------------------------
 
-async def _judge_all(reports: list[FileReport]) -> None:
-    """Extract every file, then judge every function with examples at once, one runner per language."""
+async def _judge_all(reports: list[FileReport], workers: dict[str, int]) -> None:
+    """Extract every file, then judge every function with examples at once, one runner per language (with
+    ``workers`` processes where it has them)."""
     import asyncio
+
+    from seidr.synth.extract import extract
 
     runners: dict[str, object] = {}
     jobs = []
     try:
-        if any(report.language == "python" and not report.messages for report in reports):
-            # the Python worker boots (a tenth of a second) while the files are extracted and their tests found
-            runner, _ = _runner_for("python", runners, _python_workers(reports))
-            if runner is not None:
-                from seidr.runners.workers import WORKER, pool_for
-
-                pool_for(runner.workers, WORKER).prestart()
-                await asyncio.sleep(0)
-        from seidr.synth.extract import extract
 
         for report in reports:
             if report.messages:  # not decodable
@@ -199,7 +198,7 @@ async def _judge_all(reports: list[FileReport]) -> None:
                 elif not problem.checked_examples():
                     function.status = "passed"
                 else:
-                    runner, missing = _runner_for(report.language, runners)
+                    runner, missing = _runner_for(report.language, runners, workers.get(report.language))
                     if missing:
                         function.reason = report.toolchain = missing
                     else:
@@ -222,12 +221,12 @@ def _with_tests(problem, report: FileReport):
 
 
 def _python_workers(reports: list[FileReport]) -> int:
-    """How many Python workers this run starts: one until there are enough examples to keep two busy for
-    longer than a worker takes to start."""
+    """How many Python workers this run starts for doctests (0: the files have none): one until there are
+    enough to keep two busy for longer than a worker takes to start."""
     import os
 
-    examples = sum(report.text.count(">>>") for report in reports if report.language == "python")
-    return 1 if examples <= EXAMPLES_PER_WORKER else max(1, min(os.cpu_count() or 1, examples // EXAMPLES_PER_WORKER))
+    examples = sum(r.text.count(">>>") for r in reports if r.language == "python" and not r.messages)
+    return min(os.cpu_count() or 1, -(-examples // EXAMPLES_PER_WORKER))
 
 
 def _runner_for(language: str, runners: dict, workers: int | None = None) -> tuple[object, str | None]:
