@@ -16,8 +16,8 @@ SKIP_SUFFIXES = (".pyi",)
 KNOWN = "a Python, C++, Rust or Verus source file"
 TOOLCHAINS = {"cpp": ("g++", "C++"), "rust": ("rustc", "Rust")}
 BROKEN = "the file does not parse"
-# doctests one warm worker judges in about the time another takes to start
-EXAMPLES_PER_WORKER = 100
+# doctests one warm worker judges (a program forks a confined child each) in about the time another takes to start
+EXAMPLES_PER_WORKER = 24
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
