@@ -1,7 +1,12 @@
 """How long a saved file waits for its diagnostics: seidr's server (fresh and warm), a cold ``seidr check``, and
-``pytest --doctest-modules`` and plain ``python -m doctest`` on the same file of 20 functions x 3 doctests.
+``pytest --doctest-modules`` and plain ``python -m doctest`` on the same file of 20 functions x 3 doctests; then a
+cold ``seidr check`` beside plain doctest on examples/prices.py, in this repository (whose tests are around it).
 
     python benchmarks/check_latency.py [--rounds 5]
+
+"Cold" is a fresh process, with the bytecode of seidr compiled as an installed copy has it (compiled here first,
+since a checkout run with PYTHONDONTWRITEBYTECODE never writes it) and the sandbox's probe kept on disk by an
+earlier run (the first run on a machine probes: shown apart).
 """
 from __future__ import annotations
 
@@ -41,13 +46,36 @@ def f{i}(x, y=1):
     return "".join(parts)
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
 def timed(argv: list[str], cwd: Path, rounds: int) -> float:
-    times = []
+    return median(timed_side_by_side([argv], cwd, rounds)[0])
+
+
+def timed_side_by_side(commands: list[list[str]], cwd: Path, rounds: int, env: dict | None = None) -> list[list[float]]:
+    """Each command once per round, in turn, so a busy moment of the machine falls on all of them."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(rounds):
-        started = time.perf_counter()
-        subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
-        times.append(time.perf_counter() - started)
-    return median(times)
+        for argv, into in zip(commands, times):
+            started = time.perf_counter()
+            subprocess.run(argv, cwd=cwd, capture_output=True, check=False, env=env)
+            into.append(time.perf_counter() - started)
+    return times
+
+
+def compile_seidr() -> None:
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *(str(ROOT / d) for d in ("seidr", "synth", "runners",
+                                                                                          "server"))],
+                   capture_output=True, check=False)
+
+
+def first_check(path: Path, env: dict) -> float:
+    """``seidr check`` with no probe kept yet (``env`` names an empty cache folder)."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "seidr", "check", str(path)], cwd=ROOT, capture_output=True, env=env,
+                   check=False)
+    return time.perf_counter() - started
 
 
 async def server_times(folder: Path, rounds: int) -> tuple[float, float]:
@@ -71,6 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    compile_seidr()
     with tempfile.TemporaryDirectory(prefix="seidr-latency-") as tmp:
         folder = Path(tmp)
         (folder / "generated.py").write_text(make_module())
@@ -82,6 +111,12 @@ def main() -> None:
         has_check = importlib.util.find_spec("seidr.commands.check") is not None
         check_time = timed([sys.executable, "-m", "seidr", "check", "generated.py"], folder, args.rounds) \
             if has_check else None
+        prices = ROOT / "examples" / "prices.py"
+        env = {**os.environ, "XDG_CACHE_HOME": str(folder / ".prices-cache")}
+        first = first_check(prices, env) if has_check else None
+        check_prices, doctest_prices = timed_side_by_side(
+            [[sys.executable, "-m", "seidr", "check", str(prices)], [sys.executable, "-m", "doctest", str(prices)]],
+            ROOT, 2 * args.rounds + 1, env) if has_check else ([], [])
     print("file: 20 functions x 3 doctests; medians of", args.rounds, "rounds")
     print(f"  server, didSave -> publishDiagnostics, fresh   {fresh * 1000:8.1f} ms")
     print(f"  server, didSave -> publishDiagnostics, warm    {warm * 1000:8.1f} ms   (target < 20 ms)")
@@ -97,6 +132,13 @@ def main() -> None:
     if check_time is not None:
         print(f"  pytest / seidr check    {pytest_time / check_time:6.1f}x   (target >= 2x)")
         print(f"  seidr check / doctest   {check_time / doctest_time:6.1f}x   (target <= 2x)")
+        print(f"examples/prices.py in this repository; medians of {len(check_prices)} rounds, side by side")
+        print(f"  seidr check, cold start                        {median(check_prices) * 1000:8.1f} ms   "
+              f"(fastest {min(check_prices) * 1000:.1f})")
+        print(f"  seidr check, first run (probes the sandbox)    {first * 1000:8.1f} ms")
+        print(f"  python -m doctest (no isolation)                {median(doctest_prices) * 1000:8.1f} ms   "
+              f"(fastest {min(doctest_prices) * 1000:.1f})")
+        print(f"  seidr check / doctest   {median(check_prices) / median(doctest_prices):6.1f}x   (target <= 2x)")
 
 
 if __name__ == "__main__":

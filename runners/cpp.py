@@ -1,5 +1,6 @@
 """The C++ judge: one harness binary per program (g++ -std=c++17 -O0, precompiled standard header), each
-example run in its own confined process."""
+example run in its own confined process that reports the value it computed; expected values are rendered by a
+build of their own and compared by the runner."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ import os
 import re
 import shutil
 from importlib import resources
-from typing import Sequence
+import tempfile
+from typing import Mapping, Sequence
 
 from seidr.runners.example import Example
-from seidr.runners.native import PROGRAM_MARK, NativeRunner, cache_root, loop_local
+from seidr.runners.native import PROGRAM_MARK, Comparison, NativeRunner, cache_root, loop_local, run_tool
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 
 _NAMESPACE = re.compile(r"^\s*namespace\s+(\w+)\s*\{", re.M)
+_EXPECTED_LINE = re.compile(r"expected-(\d+):\d+")
 
 
 def _header_text() -> str:
@@ -41,19 +44,39 @@ class CppRunner(NativeRunner):
         async with loop_local("cpp-pch", asyncio.Lock):
             if os.path.exists(self._pch):
                 return
-            os.makedirs(os.path.dirname(self._pch), exist_ok=True)
-            tmp = self._pch + f".{os.getpid()}.h"
-            with open(tmp, "w") as fh:
-                fh.write("#include <bits/stdc++.h>\n")
-            proc = await asyncio.create_subprocess_exec(
-                self.compiler, "-std=c++17", self.opt, "-w", "-x", "c++-header", tmp, "-o", tmp + ".gch",
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-            # other seidr processes may build the same header: each publishes a finished file, never a half one
-            if await proc.wait() == 0 and os.path.exists(tmp + ".gch"):
-                os.replace(tmp + ".gch", self._pch + ".gch")
-            os.replace(tmp, self._pch)  # without a .gch the header still works, only slower
+            folder = os.path.dirname(self._pch)
+            os.makedirs(folder, exist_ok=True)
+            # built under a name of its own and renamed when whole: a cancelled or failed build (here or in
+            # another seidr process) never leaves a header that later compiles would pick up half-written
+            fd, tmp = tempfile.mkstemp(prefix="build-", suffix=".h", dir=folder)
+            try:
+                with os.fdopen(fd, "w") as fh:
+                    fh.write("#include <bits/stdc++.h>\n")
+                status, _ = await run_tool([self.compiler, "-std=c++17", self.opt, "-w", "-x", "c++-header", tmp,
+                                            "-o", tmp + ".gch"], cwd=folder)
+                if status == 0 and os.path.exists(tmp + ".gch"):
+                    os.replace(tmp + ".gch", self._pch + ".gch")
+                os.replace(tmp, self._pch)  # without a .gch the header still works, only slower
+            finally:
+                for leftover in (tmp, tmp + ".gch"):
+                    if os.path.exists(leftover):
+                        os.remove(leftover)
 
-    def harness(self, problem: Problem, program: Program, examples: Sequence[Example]) -> tuple[str, dict[int, int]]:
+    def comparison(self, example: Example) -> Comparison | None:
+        return Comparison(example.source, example.expected) if example.kind == "expr" and example.expected else None
+
+    def expectation_source(self, expected: Mapping[int, str]) -> str:
+        parts = ['#line 1 "seidr-harness"', _header_text(), "int main() {", "  seidr_harness::begin();"]
+        for i, text in sorted(expected.items()):
+            parts.append(f'#line 1 "expected-{i}"')
+            parts.append(f"  seidr_harness::expected_case({i}, [&]() {{ return ({text}); }});")
+        return "\n".join([*parts, "  return 0;", "}", ""])
+
+    def expectation_errors(self, messages: str, expected: Mapping[int, str]) -> set[int]:
+        return {int(n) for n in _EXPECTED_LINE.findall(messages)}
+
+    def harness(self, problem: Problem, program: Program, examples: Sequence[Example],
+                outside: Mapping[int, str]) -> tuple[str, dict[int, int]]:
         name = os.path.basename(problem.path or "program.cpp")
         first = problem.code_span.start_line + 1 if problem.code_span else 1
         context = problem.context or ""
@@ -85,6 +108,9 @@ class CppRunner(NativeRunner):
                 body = ("try { seidr_user_main(); seidr_harness::report(%d, \"ran\", \"\"); }"
                         " catch (const std::exception& e) { seidr_harness::report(%d, \"raised\", e.what()); }"
                         % (i, i))
+            elif e.kind == "expr" and i in outside:
+                # the expected value stays out of the program's binary: the runner compares
+                body = f"seidr_harness::value_case({i}, [&]() {{ return ({e.source}); }});"
             elif e.kind == "expr":
                 body = (f"seidr_harness::expr_case({i}, [&]() {{ return ({e.source}); }},"
                         f" [&]() {{ return ({e.expected}); }});")

@@ -143,3 +143,117 @@ def probe(args: list[str]) -> dict:
     plan = Plan(uid=have_uid, uid_base=uid_base(), landlock=version if have_landlock else 0,
                 seccomp=have_seccomp, cgroups=where if have_cgroups else {})
     return {"layers": layers, "plan": plan.to_json(), "workdir": workdir, "outside": outside, "pid": os.getpid()}
+
+
+# --- the probe's findings, kept on disk -----------------------------------------------------------------------
+# Starting the wrappers and the probe costs a tenth of a second, most of a one-shot ``seidr check``. What they
+# find depends only on the inputs that ``machine_key`` reads (kernel and boot, user, the wrappers' binaries and
+# the sysctls that let them run, Landlock's ABI, the cgroup mounts, the modes of what a program's uid must read,
+# this code), so the findings are kept under that key and probed again the moment any of it differs.
+CACHE_FORMAT = 1
+_SYSCTLS = ("/proc/sys/kernel/unprivileged_userns_clone", "/proc/sys/user/max_user_namespaces",
+            "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "/proc/sys/kernel/random/boot_id",
+            "/proc/sys/kernel/yama/ptrace_scope", "/sys/kernel/security/lsm")
+_CODE = ("probe.py", "sandbox.py", "confine.py", "cgroups.py", "landlock.py", "seccomp.py")
+
+
+def _stat(path: str) -> list:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return []
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_mode, st.st_uid, st.st_gid]
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path) as fh:
+            return fh.read(4096).strip()
+    except OSError:
+        return ""
+
+
+def machine_key(wrappers: list, readable: list, hidden: list, cgroup_bases: dict) -> str:
+    """A digest of everything the probe's findings depend on. ``wrappers``: the paths of bwrap and unshare (or
+    None); ``readable``: what a program's uid must read (each folder on the way is part of it: its mode decides
+    the uid drop); ``hidden``: the homes the view hides; ``cgroup_bases``: controller -> folder for cgroups."""
+    import hashlib
+    import json
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    folders = set()
+    for path in readable:
+        while path and path not in folders:
+            folders.add(path)
+            path = os.path.dirname(path) if path != "/" else ""
+    facts = {
+        "format": CACHE_FORMAT,
+        "uname": list(os.uname()),
+        "ids": [os.geteuid(), os.getegid(), uid_base()],
+        "sysctls": {p: _read(p) for p in _SYSCTLS},
+        "wrappers": [[w, _stat(w)] if w else None for w in wrappers],
+        "landlock": landlock.abi()[0],
+        "seccomp": seccomp.supported()[0],
+        "cgroups": {c: os.path.dirname(p) for c, p in sorted(cgroup_bases.items())},
+        "readable": sorted(readable),
+        "folders": {p: _stat(p)[3:] for p in sorted(folders)},  # who may enter and read them
+        "hidden": list(hidden),
+        "code": [_stat(os.path.join(here, name)) for name in _CODE],
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+
+
+def cache_path() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "seidr", "sandbox-probe.json")
+
+
+CACHE_ENTRIES = 16  # one per set of inputs in use (sys.path differs with the folder ``python -m`` starts in)
+
+
+def _entries() -> dict:
+    """The kept findings by key. A file another user could have written is not believed: it could only make the
+    sandbox weaker."""
+    import json
+
+    try:
+        with open(cache_path(), "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if st.st_uid != os.geteuid() or st.st_mode & 0o022:
+                return {}
+            data = json.loads(fh.read())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == CACHE_FORMAT and isinstance(
+        data.get("entries"), dict) else {}
+
+
+def load_cached(key: str) -> dict | None:
+    """The findings kept under ``key``, or None."""
+    return _entries().get("entries", {}).get(key)
+
+
+def store(key: str, findings: dict) -> None:
+    """Keep ``findings`` under ``key`` (the file is written whole, or not at all), the oldest entry going first."""
+    import json
+
+    path = cache_path()
+    entries = {k: v for k, v in _entries().get("entries", {}).items() if k != key}
+    entries[key] = findings
+    while len(entries) > CACHE_ENTRIES:
+        del entries[next(iter(entries))]
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=".sandbox-probe-", dir=os.path.dirname(path))
+        with os.fdopen(fd, "w") as fh:
+            json.dump({"format": CACHE_FORMAT, "entries": entries}, fh)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def forget() -> None:
+    try:
+        os.unlink(cache_path())
+    except OSError:
+        pass

@@ -84,15 +84,16 @@ _UNSHARE_RUN = ("--net", "--pid", "--fork", "--kill-child", "--mount-proc")
 _ENV = next((p for p in ("/usr/bin/env", "/bin/env") if os.path.exists(p)), "env")
 
 
-def _works(argv: Sequence[str]) -> str | None:
-    """Run the wrapper once around ``true``: None when it works, else why not."""
+def _works(argv: Sequence[str]) -> tuple[str | None, bool]:
+    """Run the wrapper once around ``true``: None when it works, else why not; and whether that answer would
+    hold next time (a wrapper that could not be started or timed out may work once the machine is less busy)."""
     import subprocess
 
     try:
         done = subprocess.run([*argv, "/bin/true"], capture_output=True, timeout=10)
     except (OSError, subprocess.SubprocessError) as exc:
-        return str(exc)
-    return None if done.returncode == 0 else (done.stderr.decode(errors="replace").strip() or "failed")
+        return str(exc), False
+    return (None if done.returncode == 0 else (done.stderr.decode(errors="replace").strip() or "failed")), True
 
 
 def _caps(keep: Sequence[str]) -> list[str]:
@@ -177,16 +178,72 @@ def _helper(*args: str) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def isolation() -> Isolation:
     """The strongest isolation this machine allows, with a line that says which and why. Each wrapper is
-    tried once for real, then a probe applies every per-program layer inside it and checks that it holds."""
+    tried once for real, then a probe applies every per-program layer inside it and checks that it holds.
+    What they find is kept on disk (``probe.load_cached``) under a digest of everything it depends on, so a
+    later process repeats them only once something changed."""
+    from seidr.runners import probe
+
+    where, _ = cgroups.bases(create=True)
+    if where:
+        cgroups.sweep(where, uid_base())
+        atexit.register(_release, os.getpid(), where)
+    wrappers = [shutil.which(name) for name in ("bwrap", "unshare")]
+    key = probe.machine_key(wrappers, [*_needed_raw(), _tempdir()], _hidden(), where)
+    found = probe.load_cached(key)
+    _FROM_CACHE[:] = [found is not None]
+    if found is None:
+        found = _find(wrappers, where)
+        if found["settled"]:
+            probe.store(key, found)
+    level, plan = found["level"], Plan.from_json(found["plan"])
+    plan.cgroups = where if found["cgroups"] else {}
+    iso = Isolation(level, "", tuple(tuple(layer) for layer in found["layers"]), plan)
+    return Isolation(level, _detail(iso), iso.layers, plan)
+
+
+_FROM_CACHE: list[bool] = []
+
+
+def reprobe() -> bool:
+    """When ``isolation()`` came from the disk cache: forget it and probe again (a worker that cannot start
+    under it may mean the machine changed in a way the key missed). False when it was probed already."""
+    if not _FROM_CACHE or not _FROM_CACHE[0]:
+        return False
+    forget_probe()
+    isolation()
+    return True
+
+
+def forget_probe() -> None:
+    """Probe again on the next ``isolation()``, here and in later processes."""
+    from seidr.runners import probe
+
+    probe.forget()
+    isolation.cache_clear()
+    plan.cache_clear()
+
+
+def _tempdir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
+
+
+def _find(wrappers: list[str | None], where: dict[str, str]) -> dict:
+    """Try each wrapper and run the probe inside the strongest: the level, every layer's line, the plan (but
+    its cgroups: ``cgroups`` says whether they hold), and whether all of it would come out the same next time
+    (the probe ran; no wrapper failed to start or timed out)."""
     layers: list[tuple[str, bool, str]] = []
     level = "none"
-    for name in ("bwrap", "unshare"):
-        if not shutil.which(name):
+    settled = True
+    for name, path in zip(("bwrap", "unshare"), wrappers):
+        if not path:
             layers.append((name, False, f"not installed (Debian package {'bubblewrap' if name == 'bwrap' else 'util-linux'})"))
             continue
-        probe_argv = [shutil.which(name), *_BWRAP_NS, "--ro-bind", "/", "/", *_BWRAP_DEV] if name == "bwrap" \
-            else [shutil.which(name), *_UNSHARE_RUN]
-        why = _works(probe_argv)
+        probe_argv = [path, *_BWRAP_NS, "--ro-bind", "/", "/", *_BWRAP_DEV] if name == "bwrap" \
+            else [path, *_UNSHARE_RUN]
+        why, certain = _works(probe_argv)
+        settled = settled and certain
         what = ("no network; home hidden but Python and the project; read-only but /tmp; compiled programs in "
                 "their own pid space" if name == "bwrap" else "no network; compiled programs in their own pid space"
                 if level == "none" else "works; used only where bwrap is missing")
@@ -198,10 +255,6 @@ def isolation() -> Isolation:
                                             "re-bound read-only"))
     else:
         layers.append(("home hidden", False, "needs bwrap: programs can read what your user can"))
-    where, _ = cgroups.bases(create=True)
-    if where:
-        cgroups.sweep(where, uid_base())
-        atexit.register(_release, os.getpid(), where)
     found = _probe(level, where)
     plan = Plan.from_json(found["plan"]) if found else Plan()
     layers.append(("rlimits", True, "CPU, address space, file size, core, open files"
@@ -211,8 +264,10 @@ def isolation() -> Isolation:
     else:
         layers += [(n, False, "the probe did not run") for n in ("cgroups", "uid drop", "no_new_privs", "landlock",
                                                                  "seccomp")]
-    iso = Isolation(level, "", tuple(layers), plan)
-    return Isolation(level, _detail(iso), iso.layers, plan)
+    cgroups_held = bool(plan.cgroups)
+    plan.cgroups = {}
+    return {"level": level, "layers": layers, "plan": plan.to_json(), "cgroups": cgroups_held,
+            "settled": settled and found is not None}
 
 
 def _guard_judge(plan: Plan) -> None:
@@ -533,8 +588,13 @@ async def run_process(
             return await _communicate(proc, stdin, limits, timeout or limits.program_seconds, started,
                                       bool(prefix))
         finally:
+            # on every way out, a cancellation included: the group (and with a wrapper its pid namespace)
+            # is already killed; what left it dies with the program's cgroup or, without one, its uid
+            _kill_leader(proc.pid)
             if iso.plan.cgroups:
                 cgroups.kill(iso.plan.cgroups, run_cgroup(uid))
+            elif iso.plan.uid and not prefix:
+                _kill_uid(uid)
     finally:
         _SLOTS.discard(slot)
 
@@ -564,7 +624,13 @@ async def _communicate(proc, stdin: bytes | None, limits: Limits, timeout: float
     # Reading goes on after a kill so the pipes reach their end (a paused pipe would keep wait() from
     # returning) and the partial output is kept.
     task = asyncio.ensure_future(communicate())
-    done, _ = await asyncio.wait({task}, timeout=timeout)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+    except BaseException:
+        # cancelled (a judge the editor superseded): the program dies now, and nobody reads what it wrote
+        _kill_leader(proc.pid)
+        task.cancel()
+        raise
     timed_out = not done
     # Killing the wrapper's group ends its pid namespace, so processes that called setsid die too; the
     # caller then empties the program's cgroup.

@@ -23,7 +23,7 @@ import time
 import weakref
 from dataclasses import dataclass
 
-from seidr.runners.sandbox import clean_env, kill_group, worker_argv
+from seidr.runners.sandbox import clean_env, kill_group, reprobe, worker_argv
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness")
 WORKER = os.path.join(HARNESS, "python_worker.py")
@@ -69,8 +69,9 @@ class Worker:
         self.expired = False
         self.busy = False
 
-    @classmethod
-    async def start(cls, root: str, number: int, script: str = WORKER) -> "Worker":
+    @staticmethod
+    def spawn(root: str, number: int, script: str = WORKER) -> tuple[subprocess.Popen, socket.socket, str]:
+        """Start a worker's process: the part of ``start`` that needs no event loop."""
         parent, child = socket.socketpair()
         log = os.path.join(root, f"worker-{number}.log")
         env = clean_env(extra={"PYTHONHASHSEED": "0"})  # the same set and dict orders on every run
@@ -85,6 +86,12 @@ class Worker:
             raise WorkerStartError(f"cannot start a Python worker ({sys.executable}): {exc}") from None
         finally:
             child.close()
+        return proc, parent, log
+
+    @classmethod
+    async def start(cls, root: str, number: int, script: str = WORKER,
+                    spawned: tuple[subprocess.Popen, socket.socket, str] | None = None) -> "Worker":
+        proc, parent, log = spawned or cls.spawn(root, number, script)
         writer = None
         try:
             reader, writer = await asyncio.open_unix_connection(sock=parent, limit=1 << 20)
@@ -223,6 +230,7 @@ class Pool:
         self.numbers = itertools.count(1)
         self.tasks: set[asyncio.Task] = set()  # reclaiming, reaping and starting workers
         self.at_loop_end: weakref.finalize | None = None
+        self.spawned: list[tuple[subprocess.Popen, socket.socket, str]] = []  # started before the loop, not yet ready
         _OPEN.add(self)
 
     async def run(self, job: dict, patience: float) -> Report:
@@ -239,7 +247,7 @@ class Pool:
             if self.idle:
                 worker = self.idle.pop()
             else:
-                start = self._background(self._start())
+                start = self._background(self._start(self.spawned.pop() if self.spawned else None))
                 worker = await asyncio.shield(start)
         except BaseException:
             if start is not None and not start.done():
@@ -273,8 +281,13 @@ class Pool:
         else:
             self._free(start.result())
 
-    async def _start(self) -> Worker:
-        worker = await Worker.start(self.root, next(self.numbers), self.script)
+    async def _start(self, spawned: tuple | None = None) -> Worker:
+        try:
+            worker = await Worker.start(self.root, next(self.numbers), self.script, spawned)
+        except WorkerStartError:
+            if not reprobe():  # the isolation came from the probe's cache, which may be stale: probe again
+                raise
+            worker = await Worker.start(self.root, next(self.numbers), self.script)
         if self.closed:
             worker.kill()
             await reap(worker.proc)
@@ -316,6 +329,7 @@ class Pool:
         if self.closed:
             return
         self.closed = True
+        self._drop_spawned()
         for task in list(self.tasks):
             task.cancel()
         workers = list(self.workers)
@@ -332,11 +346,23 @@ class Pool:
         if self.at_loop_end is not None:
             self.at_loop_end.detach()
 
+    def _drop_spawned(self) -> None:
+        """Kill a worker spawned before the loop that no job took."""
+        while self.spawned:
+            proc, parent, _ = self.spawned.pop()
+            parent.close()
+            kill_group(proc.pid)
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+
     def shutdown_now(self) -> None:
         """The same, synchronously, for when no loop is left to run it (process exit, a collected loop)."""
         if self.closed:
             return
         self.closed = True
+        self._drop_spawned()
         for worker in list(self.workers):
             worker.kill_processes()
             try:
@@ -354,13 +380,29 @@ async def _until_loop_end(pool: Pool):
         await pool.shutdown()
 
 
+_EARLY: dict[tuple[int, str], Pool] = {}
+
+
+def spawn_early(size: int, script: str = WORKER) -> None:
+    """Before an event loop runs: spawn the first worker of the pool its ``pool_for(size, script)`` will return,
+    so the worker boots while the caller reads and extracts. A worker that cannot start is left for the first
+    job to meet."""
+    if (size, script) not in _EARLY:
+        pool = _EARLY[(size, script)] = Pool(size, script)
+        try:
+            pool.spawned.append(Worker.spawn(pool.root, next(pool.numbers), script))
+        except WorkerStartError:
+            pass
+
+
 def pool_for(size: int, script: str = WORKER) -> Pool:
     """The running loop's pool of ``size`` workers running ``script``, made on first use."""
     loop = asyncio.get_running_loop()
     pools = _POOLS.setdefault(loop, {})
     pool = pools.get((size, script))
     if pool is None or pool.closed:
-        pool = pools[(size, script)] = Pool(size, script)
+        early = _EARLY.pop((size, script), None)
+        pool = pools[(size, script)] = early if early is not None and not early.closed else Pool(size, script)
         # An async generator parked at its first yield: the loop closes it at its end (asyncio.run calls
         # shutdown_asyncgens), which shuts the pool down even when a runner was never closed.
         guard = _until_loop_end(pool)

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 SYNTHESIZE, REPAIR = "seidr.synthesize", "seidr.repair"
 APPLY_LAST, SHOW_CANDIDATES, CANCEL = "seidr.applyLastResult", "seidr.showCandidates", "seidr.cancel"
 VERBS = {SYNTHESIZE: "synthesize", REPAIR: "repair"}
-ERROR, WARNING = types.MessageType.Error, types.MessageType.Warning
+ERROR, WARNING, INFO = types.MessageType.Error, types.MessageType.Warning, types.MessageType.Info
 
 
 def outcome(applied: bool, solved: bool, reason: str) -> dict:
@@ -191,6 +191,8 @@ class Jobs:
             return outcome(False, False, ranking.reason)
         job.progress.end(f"solved: {ranking.best.verdict.n_passed}/{ranking.best.verdict.n_total} examples pass")
         applied, reason = await self.apply(job.uri, problem.name, ranking.best.program, base, verb)
+        if applied and not settings.model and ranking.reason:
+            ls.show(f"seidr: {problem.name}: {ranking.reason}", INFO)  # the user should know no model was asked
         return outcome(applied, True, reason)
 
     # -- putting a program in the document --------------------------------------------------------------

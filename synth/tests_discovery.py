@@ -31,6 +31,7 @@ MAX_FILES = 5000  # a walk stops here: a workspace this big names its tests in t
 WALK_SECONDS = 2.0  # a walk serves the searches of one check (every function of a file) and is then done again
 _DOCSTRING_LINE = re.compile(r"^\s*seidr:\s*tests?\b[:\s]*(.*)$", re.IGNORECASE | re.MULTILINE)
 _FILES: dict[str, tuple[tuple, "TestFile | None"]] = {}
+_TEXTS: dict[str, tuple[tuple, str]] = {}
 _WALKS: dict[tuple, tuple[float, list[str]]] = {}
 
 
@@ -142,6 +143,36 @@ def parse_file(path: str, config: PytestConfig) -> TestFile | None:
         parsed = _Scanner(path, text, config).scan(tree)
     _FILES[path] = (key, parsed)
     return parsed
+
+
+def _text(path: str) -> str:
+    """A file's text, kept until the file changes."""
+    try:
+        stat = os.stat(path)
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        cached = _TEXTS.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    _TEXTS[path] = (key, text)
+    return text
+
+
+def _may_use(path: str, config: PytestConfig, names: Sequence[str], around: dict[str, list[str]]) -> bool:
+    """Whether a test file could reference a target at all. The scan resolves only names written in the file,
+    its conftests and its folders (a relative import), so a file where these lack any of ``names`` (every
+    target's top package and the function's or class's name) is left unparsed: a workspace whose tests never
+    name the function costs a read of each test file. ``around``: the conftests of each folder, as found."""
+    missing = [name for name in names if name not in path and name not in _text(path)]
+    if not missing:
+        return True
+    folder = os.path.dirname(path)
+    if folder not in around:
+        around[folder] = conftests(config.rootdir, path)
+    return all(any(name in p or name in _text(p) for p in around[folder]) for name in missing)
 
 
 class _Scanner:
@@ -423,7 +454,11 @@ def related_tests(problem: Problem, named: Mapping[str, Sequence[str]] | None = 
     index = _Index(config)
     targets, method = _targets(problem)
     found: dict[str, Example] = {}
+    # every target reads <top package>...<first part of the name>...
+    needles, around = {next(iter(targets)).split(".")[0], problem.name.split(".")[0]}, {}
     for test_path in collected_files(config):
+        if not _may_use(test_path, config, needles, around):
+            continue
         parsed = parse_file(test_path, config)
         if parsed is None:
             continue

@@ -16,6 +16,8 @@ SKIP_SUFFIXES = (".pyi",)
 KNOWN = "a Python, C++, Rust or Verus source file"
 TOOLCHAINS = {"cpp": ("g++", "C++"), "rust": ("rustc", "Rust")}
 BROKEN = "the file does not parse"
+# doctests one warm worker judges (a program forks a confined child each) in about the time another takes to start
+EXAMPLES_PER_WORKER = 24
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +64,12 @@ def run(args: argparse.Namespace) -> int:
     reports = [_read(path, *options[root]) for root, path in files]
     if not reports and not skipped:
         print("seidr check: no source files to check under " + ", ".join(args.paths), file=sys.stderr)
-    asyncio.run(_judge_all(reports))
+    workers = _python_workers(reports)
+    if workers:  # the first Python worker boots (a tenth of a second) while the files are extracted
+        from seidr.runners.workers import spawn_early
+
+        spawn_early(workers)
+    asyncio.run(_judge_all(reports, {"python": workers or None}))
     try:
         if args.json:
             _print_json(reports, skipped, notes)
@@ -158,8 +165,9 @@ def _options(path: str, notes: list[str], tests: bool):
 
 # --- judging -------------------------------------------------------------------------------------------
 
-async def _judge_all(reports: list[FileReport]) -> None:
-    """Extract every file, then judge every function with examples at once, one runner per language."""
+async def _judge_all(reports: list[FileReport], workers: dict[str, int]) -> None:
+    """Extract every file, then judge every function with examples at once, one runner per language (with
+    ``workers`` processes where it has them)."""
     import asyncio
 
     from seidr.synth.extract import extract
@@ -167,6 +175,7 @@ async def _judge_all(reports: list[FileReport]) -> None:
     runners: dict[str, object] = {}
     jobs = []
     try:
+
         for report in reports:
             if report.messages:  # not decodable
                 continue
@@ -189,7 +198,7 @@ async def _judge_all(reports: list[FileReport]) -> None:
                 elif not problem.checked_examples():
                     function.status = "passed"
                 else:
-                    runner, missing = _runner_for(report.language, runners)
+                    runner, missing = _runner_for(report.language, runners, workers.get(report.language))
                     if missing:
                         function.reason = report.toolchain = missing
                     else:
@@ -211,14 +220,23 @@ def _with_tests(problem, report: FileReport):
     return problem
 
 
-def _runner_for(language: str, runners: dict) -> tuple[object, str | None]:
+def _python_workers(reports: list[FileReport]) -> int:
+    """How many Python workers this run starts for doctests (0: the files have none): one until there are
+    enough to keep two busy for longer than a worker takes to start."""
+    import os
+
+    examples = sum(r.text.count(">>>") for r in reports if r.language == "python" and not r.messages)
+    return min(os.cpu_count() or 1, -(-examples // EXAMPLES_PER_WORKER))
+
+
+def _runner_for(language: str, runners: dict, workers: int | None = None) -> tuple[object, str | None]:
     """The one runner for ``language`` in this run, or why there is none (a missing compiler, verifier or
     runner); the reason is remembered so it is found once."""
     if language not in runners:
         missing = _missing_toolchain(language)
         if missing is None:
             try:
-                runners[language] = _make_runner(language)
+                runners[language] = _make_runner(language, workers)
             except Exception as exc:  # a runner that cannot start is reported, not raised
                 runners[language] = f"the {language} runner cannot start: {exc}"
         else:
@@ -241,11 +259,11 @@ def _missing_toolchain(language: str) -> str | None:
     return None
 
 
-def _make_runner(language: str):
+def _make_runner(language: str, workers: int | None = None):
     from seidr.runners.runner import get_runner
 
     try:
-        return get_runner(language)
+        return get_runner(language, **({"workers": workers} if workers else {}))
     except ModuleNotFoundError as exc:
         if exc.name != f"seidr.runners.{language}":
             raise

@@ -36,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print() -> None:
-    from seidr.runners.sandbox import isolation
+    from seidr.runners.sandbox import forget_probe, isolation
 
+    forget_probe()  # what holds now, not what was found before: probed again, and kept for the next runs
     iso = isolation()
     print(f"isolation: {iso.level}")
     print(f"  {iso.detail}")

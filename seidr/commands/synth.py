@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 HELP = "synthesize or repair functions from their examples; prints a unified diff (--write applies it)"
 
@@ -21,11 +22,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="leave out the workspace's pytest tests that exercise each function")
 
 
+# the flags that set each setting, so a bad value names what the user typed
+FLAG_OF = {"seidr.model": "--model", "seidr.apiBase": "--api-base", "seidr.strategy": "--strategy",
+           "seidr.budget.calls": "--calls", "seidr.budget.seconds": "--seconds", "seidr.budget.costUsd": "--cost"}
+SETTINGS_FILE = "seidr.toml or [tool.seidr] in pyproject.toml"
+
+
+def _one_line(problems: list[str], fix: str) -> str:
+    """The first problem, without the fallback the lenient loaders chose (a synthesis does not guess)."""
+    first = re.sub(r"; (using the default|using defaults|ignored)$", "", problems[0])
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{first}{more}; {fix}"
+
+
 def _settings(args, path: str):
+    """The settings for ``path``: its settings file, then the flags. A bad setting stops the command (exit 2):
+    a search that spends money runs only with the settings the user wrote."""
     from seidr.cli import UsageError
     from seidr.synth.settings import load_settings, read_config_file
 
-    file_layer, problems = read_config_file(path)
+    file_layer, unreadable = read_config_file(path)
+    if unreadable:
+        raise UsageError(_one_line(unreadable, "fix the file"))
     budget = {k: v for k, v in (("calls", args.calls), ("seconds", args.seconds), ("costUsd", args.cost)) if v is not None}
     flags = {k: v for k, v in (("model", args.model), ("apiBase", args.api_base), ("strategy", args.strategy)) if v}
     if budget:
@@ -34,12 +52,42 @@ def _settings(args, path: str):
         flags["cache"] = False
     if args.no_tests:
         flags["tests"] = False
+    _, in_file = load_settings(file_layer)
+    if in_file:
+        raise UsageError(_one_line(in_file, f"fix it in {SETTINGS_FILE}"))
     settings, bad = load_settings(file_layer, flags)
-    flag_keys = ("seidr.model", "seidr.apiBase", "seidr.strategy", "seidr.budget")
-    for message in problems + bad:
-        if any(message.startswith(k) for k in flag_keys) and any(v is not None for v in flags.values()):
-            raise UsageError(message)
+    if bad:
+        key = bad[0].partition(":")[0]
+        raise UsageError(_one_line(bad, f"fix {FLAG_OF.get(key, 'the flag')}"))
     return settings  # with no model, Python functions get the built-in search alone (develop_problem says so)
+
+
+def _check_model(settings) -> None:
+    """A model that cannot be used (no key, a name litellm does not know) stops the command before any search."""
+    from seidr.cli import UsageError
+    from seidr.synth.models import model_problem
+
+    if settings.model:
+        problem = model_problem(settings)
+        if problem:
+            raise UsageError(problem)
+
+
+class ModelUnusable(Exception):
+    """The model answered no request (a rejected key, an unknown model, a server not there): a setup error. It
+    carries what was found before it, so that still lands."""
+
+    def __init__(self, message: str, new_text: str, results: list):
+        super().__init__(message)
+        self.new_text, self.results = new_text, results
+
+
+def _unusable_model(ranking) -> str | None:
+    """Why the model could not be used at all, when a search ended on a model error before any reply."""
+    reason = ranking.reason or ""
+    if reason.startswith("model error: ") and not (ranking.spend or {}).get("calls") and not ranking.candidates:
+        return reason.removeprefix("model error: ")
+    return None
 
 
 async def _targets(problems, runner, settings):
@@ -84,7 +132,7 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
 
     extraction = extract(text, path)
     errors = [m for m in extraction.messages if m.severity == "error"]
-    if errors and not extraction.problems:
+    if errors:  # every program would be judged in a module that does not load
         raise UsageError(f"{path}:{errors[0].line + 1}: {errors[0].message}; fix the file first")
     if settings.tests and extraction.language == "python":
         extraction.problems = [_with_tests(p, settings) for p in extraction.problems]
@@ -102,6 +150,8 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
     results = []
     try:
         targets = [problem] if name else await _targets(extraction.problems, runner, settings)
+        if targets:
+            _check_model(settings)
         new_text = text
         for problem in targets:
             sinks = [trace]
@@ -118,6 +168,9 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
                     ranking = await develop_problem(problem, settings, events, runner=runner)
             except ConfigError as exc:
                 raise UsageError(str(exc)) from None
+            unusable = _unusable_model(ranking)
+            if unusable:  # every function after this one would fail the same way
+                raise ModelUnusable(unusable, new_text, results)
             results.append((problem, ranking))
             if ranking.solved:
                 try:
@@ -129,6 +182,30 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
         await runner.close()
     print(f"trace: {trace.run_id}", file=sys.stderr)
     return new_text, results
+
+
+def spend(results) -> dict:
+    """What the run's searches spent together, from each one's budget: model calls, tokens, US dollars (None
+    when a model's price is unknown to litellm), replies served from the cache, programs searched locally."""
+    total = {"calls": 0, "tokens": 0, "cost_usd": 0.0, "cached": 0, "searched": 0}
+    priced = True
+    for _, ranking in results:
+        used = ranking.spend or {}
+        for key in total:
+            total[key] += used.get(key) or 0
+        priced = priced and "note" not in used  # the budget notes the models it has no price for
+    total["cost_usd"] = round(total["cost_usd"], 6) if priced else None
+    return total
+
+
+def spend_line(total: dict, seconds: float) -> str:
+    """One line: ``spent: 3 model calls, 1,210 tokens, $0.000412, 4.1 s``."""
+    calls = f"{total['calls']:,} model call{'s' if total['calls'] != 1 else ''}"
+    cost = "price unknown" if total["cost_usd"] is None else f"${total['cost_usd']:.6f}" if total["cost_usd"] else "$0"
+    extra = [f"{total['cached']:,} cached repl{'ies' if total['cached'] != 1 else 'y'}"] if total["cached"] else []
+    if total["searched"]:
+        extra.append(f"{total['searched']:,} programs searched locally")
+    return f"spent: {calls}, {total['tokens']:,} tokens, {cost}, {seconds:.1f} s" + "".join(f"; {e}" for e in extra)
 
 
 def _write_atomic(path: str, text: str) -> None:
@@ -153,19 +230,32 @@ def run(args: argparse.Namespace) -> int:
     import difflib
     import os
     import sys
+    import time
 
     from seidr.cli import UsageError
+    from seidr.synth.extract import language_for
 
+    start = time.monotonic()
     path, _, name = args.target.partition("::")
+    if os.path.isdir(path):
+        raise UsageError(f"{path} is a folder; name one source file (seidr check takes folders)")
     if not os.path.isfile(path):
         raise UsageError(f"{path}: no such file")
+    if language_for(path) is None:
+        raise UsageError(f"{path}: not a Python, C++, Rust or Verus source file (.py, .cpp, .h, .rs)")
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             text = fh.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read ({exc})") from None
     settings = _settings(args, path)
-    new_text, results = asyncio.run(_synth(args, path, name or None, text, settings))
+    unusable = None
+    try:
+        new_text, results = asyncio.run(_synth(args, path, name or None, text, settings))
+    except ModelUnusable as exc:
+        if not exc.results:
+            raise UsageError(str(exc)) from None
+        unusable, new_text, results = str(exc), exc.new_text, exc.results
     if not results:
         print(f"{path}: nothing to do; every function with examples passes them", file=sys.stderr)
         return 0
@@ -177,10 +267,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"{problem.name}: {state}{best}", file=sys.stderr)
     sys.stdout.writelines(difflib.unified_diff(
         text.splitlines(keepends=True), new_text.splitlines(keepends=True), f"a/{path}", f"b/{path}"))
+    sys.stdout.flush()
+    status = 0 if all(r.solved for _, r in results) else 1
     if args.write and new_text != text:
         with open(path, encoding="utf-8", newline="") as fh:
             if fh.read() != text:
                 print(f"seidr synth: {path} changed while seidr was working; not written (run again)", file=sys.stderr)
-                return 1
-        _write_atomic(path, new_text)
-    return 0 if all(r.solved for _, r in results) else 1
+                status = 1
+            else:
+                _write_atomic(path, new_text)
+    print(spend_line(spend(results), time.monotonic() - start), file=sys.stderr)
+    if unusable:
+        print(f"seidr synth: {unusable}", file=sys.stderr)
+        return 2
+    return status

@@ -127,25 +127,57 @@ _CPP = [
     ("cpp_null_deref", "crash", "volatile int* p = nullptr; return *p;"),
     ("cpp_exit_zero_in_call", "verdict", "std::exit(0);"),
     ("cpp_fake_pass_lines", "verdict", "puts(\"ok\"); puts(\"42\"); return 41;"),
-    ("cpp_forge_report", "verdict", "FILE* f = fopen(seidr_r.c_str(), \"a\");\n"
-                                    "if (f) { fprintf(f, \"%s\\t0\\tok\\t42\\n\", seidr_n.c_str()); fclose(f); }\n"
-                                    "_exit(0);"),
+    # an in-process pass claim in the harness's own framing, from code the harness never ran
+    ("cpp_forge_report", "verdict", "forge();\n_exit(0);"),
+    # the same claim beside the harness's own record of the honest 41
+    ("cpp_forge_extra_record", "verdict", "forge();\nreturn 41;"),
 ]
-# Code that runs before main copies the C++ harness's report path and nonce from the environment.
+# Code that runs before main copies what the C++ harness takes from the environment (the report's path, and the
+# nonce an earlier harness used); ``forge`` writes a pass claim in every framing the harness has used. (A forged
+# record of the value 42 would pass, as ``return 42`` would: the program only ever reports values, and the
+# expected value it must match is rendered by a build that holds none of its code.)
 _CPP_FORGE = (
     "static std::string seidr_n, seidr_r;\n"
     "static int seidr_grab = [] { const char* n = getenv(\"SEIDR_NONCE\"); const char* r = getenv(\"SEIDR_REPORT\");\n"
     "  seidr_n = n ? n : \"\"; seidr_r = r ? r : \"\"; return 0; }();\n"
+    "static void forge() { FILE* f = fopen(seidr_r.c_str(), \"a\"); if (!f) return;\n"
+    "  if (!seidr_n.empty()) fprintf(f, \"%s\\t0\\tok\\t42\\n\", seidr_n.c_str());\n"
+    "  else fprintf(f, \"0\\tok\\t42\\n\");\n  fclose(f); }\n"
 )
 
 
 def cpp_source(body: str, name: str) -> str:
-    prelude = _CPP_FORGE if name == "cpp_forge_report" else ""
+    prelude = _CPP_FORGE if name.startswith("cpp_forge_") else ""
     return (_CPP_HEADERS + prelude + "\n/// The answer.\n/// >>> answer()\n/// 42\nint answer() {\n"
             + "\n".join("    " + line for line in body.split("\n")) + "\n}\n")
 
 
 CPP = {name: (kind, cpp_source(body, name)) for name, kind, body in _CPP}
+
+
+# Attacks on the Rust harness's verdict: the function's body, and code that runs before main (.init_array).
+_RUST_INIT = ("#[used]\n#[link_section = \".init_array\"]\nstatic FORGE: extern \"C\" fn() = forge;\n"
+              "extern \"C\" fn forge() {\n    use std::io::Write;\n"
+              "    if let Ok(path) = std::env::var(\"SEIDR_REPORT\") {\n"
+              "        if let Ok(mut f) = std::fs::OpenOptions::new().append(true).create(true).open(path) {\n"
+              "            let _ = f.write_all(b\"0\\tok\\t42\\n\");\n        }\n    }\n}\n")
+_RUST = [
+    ("rust_call_harness_report", "verdict", "", "seidr_harness::report(\"ok\", \"42\");\nseidr_harness::finish()"),
+    ("rust_forge_before_main", "verdict", _RUST_INIT, "41"),
+    ("rust_forge_then_exit", "verdict", _RUST_INIT, "std::process::exit(0)"),
+    ("rust_exit_zero_in_call", "verdict", "", "std::process::exit(0)"),
+    ("rust_panic_hook_silenced", "verdict", "", "std::panic::set_hook(Box::new(|_| {}));\npanic!(\"42\")"),
+    ("rust_wrong_answer", "verdict", "", "41"),
+]
+
+
+def rust_source(body: str, prelude: str = "") -> str:
+    return (prelude + "\n/// The answer.\n/// >>> answer()\n/// 42\n///\n/// ```\n/// assert_eq!(answer(), 42);\n"
+            "/// assert!(answer() == 42);\n/// ```\npub fn answer() -> i32 {\n"
+            + "\n".join("    " + line for line in body.split("\n")) + "\n}\n")
+
+
+RUST = {name: (kind, rust_source(body, prelude)) for name, kind, prelude, body in _RUST}
 
 
 def fill(template: str, **values: object) -> str:

@@ -198,3 +198,37 @@ Point make(int x) { return Point{x}; }
     make = extract(source, "point.cpp").find("make")
     (verdict,) = await cpp.judge(make, [Program(make.code)])
     assert [r.summary() for r in verdict.results] == ["expected Point{2}, got not printable", "passed"]
+
+
+VALUES = """#include <string>
+#include <unordered_map>
+
+/// >>> greet("ann")
+/// "hello ann"
+/// >>> greet("")
+/// std::string("hello ")
+std::string greet(const std::string& name) { return "hello " + name; }
+
+/// >>> counts("aba")
+/// std::unordered_map<char, int>{{'a', 2}, {'b', 1}}
+std::unordered_map<char, int> counts(const std::string& s) { std::unordered_map<char, int> m; for (char c : s) m[c]++; return m; }
+
+/// >>> half(3)
+/// 1.5
+double half(int n) { return n / 2.0; }
+"""
+
+
+async def test_results_match_expected_values_written_as_literals_of_other_types(cpp):
+    found = {p.name: p for p in extract(VALUES, "values.cpp").problems}
+    greet, counts, half = found["greet"], found["counts"], found["half"]
+    (ok_greet, hi), (ok_counts, off), (ok_half, floored) = [
+        await cpp.judge(greet, [Program(greet.code), Program(greet.code.replace('"hello "', '"hi "'))]),
+        await cpp.judge(counts, [Program(counts.code), Program(counts.code.replace("m[c]++", "m[c] += 2"))]),
+        await cpp.judge(half, [Program(half.code), Program(half.code.replace("2.0", "2"))]),
+    ]
+    assert ok_greet.passed and ok_counts.passed and ok_half.passed
+    assert [r.summary() for r in hi.results] == ['expected "hello ann", got "hi ann"',
+                                                 'expected std::string("hello "), got "hi "']
+    assert not off.passed  # an unordered map compares with its own ==, whatever order it prints in
+    assert floored.results[0].summary() == "expected 1.5, got 1"

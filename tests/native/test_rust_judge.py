@@ -97,3 +97,25 @@ async def test_errors_below_a_longer_candidate_keep_their_document_lines():
     f = extract(source, "after.rs").find("f")
     (verdict,) = await get_runner("rust").judge(f, [Program("fn f(x: i32) -> i32 {\n    x + 1\n}")])
     assert "after.rs:6:" in verdict.output
+
+
+SHOUT = """/// ```
+/// assert_eq!(shout("hi"), "HI!");
+/// assert_ne!(shout("a"), "a");
+/// assert_eq!(shout(&format!("{}, {}", "a", "b")), String::from("A, B!"), "commas inside the arguments");
+/// ```
+pub fn shout(text: &str) -> String {
+    text.to_uppercase() + "!"
+}
+"""
+
+
+async def test_assert_eq_and_assert_ne_compare_strings_of_either_type():
+    shout = extract(SHOUT, "shout.rs").find("shout")
+    right, unchanged = await get_runner("rust").judge(shout, [Program(shout.code),
+                                                             Program(shout.code.replace('text.to_uppercase() + "!"',
+                                                                                        "text.to_string()"))])
+    assert right.passed, right
+    assert [r.outcome for r in unchanged.results] == [Outcome.FAILED] * 3
+    assert unchanged.results[0].actual == 'assertion `left == right` failed\n  left: "hi"\n right: "HI!"'
+    assert unchanged.results[1].actual.startswith("assertion `left != right` failed")
