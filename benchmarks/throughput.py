@@ -77,22 +77,25 @@ class layers_off:
         self.sandbox.isolation = self.real
 
 
-def seidr_runner(problems: list[dict]) -> int:
+async def judge_hidden(runner, p: dict) -> bool:
+    """Judge a problem's canonical solution against its hidden test, as seidr's runner API does."""
     from seidr.runners.example import Example
     from seidr.runners.problem import Problem
     from seidr.runners.program import Program
+
+    problem = Problem(language="python", name=p["entry_point"],
+                      hidden_tests=(Example(kind="assert", source=hidden_test(p)),))
+    (verdict,) = await runner.judge(problem, [Program(source_of(p), origin="canonical")], hidden=True)
+    return verdict.passed
+
+
+def seidr_runner(problems: list[dict]) -> int:
     from seidr.runners.runner import get_runner
 
     async def run() -> int:
         runner = get_runner("python")
         try:
-            async def one(p: dict) -> bool:
-                problem = Problem(language="python", name=p["entry_point"],
-                                  hidden_tests=(Example(kind="assert", source=hidden_test(p)),))
-                (verdict,) = await runner.judge(problem, [Program(source_of(p), origin="canonical")], hidden=True)
-                return verdict.passed
-
-            return sum(await asyncio.gather(*(one(p) for p in problems)))
+            return sum(await asyncio.gather(*(judge_hidden(runner, p) for p in problems)))
         finally:
             await runner.close()
 
@@ -102,25 +105,16 @@ def seidr_runner(problems: list[dict]) -> int:
 def seidr_warm(problems: list[dict], repeat: int) -> tuple[int, float]:
     """The runner as a server holds it: workers already started (by judging a few programs first), verdicts not
     cached, so every pass judges every program again. Best of ``repeat`` passes."""
-    from seidr.runners.example import Example
-    from seidr.runners.problem import Problem
-    from seidr.runners.program import Program
     from seidr.runners.python import PythonRunner
 
     async def run() -> tuple[int, float]:
         runner = PythonRunner(cache=False)
         try:
-            async def one(p: dict) -> bool:
-                problem = Problem(language="python", name=p["entry_point"],
-                                  hidden_tests=(Example(kind="assert", source=hidden_test(p)),))
-                (verdict,) = await runner.judge(problem, [Program(source_of(p), origin="canonical")], hidden=True)
-                return verdict.passed
-
-            await asyncio.gather(*(one(p) for p in problems[:2 * CORES]))
+            await asyncio.gather(*(judge_hidden(runner, p) for p in problems[:2 * CORES]))
             best = None
             for _ in range(repeat):
                 started = time.perf_counter()
-                passed = sum(await asyncio.gather(*(one(p) for p in problems)))
+                passed = sum(await asyncio.gather(*(judge_hidden(runner, p) for p in problems)))
                 seconds = time.perf_counter() - started
                 best = (passed, seconds) if best is None or seconds < best[1] else best
             return best

@@ -3,7 +3,8 @@
 How a verdict is reached, and why a program cannot forge one:
 
 - Each program runs in a child forked from a warm worker (``runners/workers.py``); the child confines itself
-  (``sandbox.confine_child``: own process group, rlimits, a fresh scratch folder) before any user code runs,
+  (``sandbox.enter_child``, prepared by the worker with ``sandbox.prepare_child``: own process group, rlimits,
+  its own uid, Landlock, seccomp, a fresh scratch folder) before any user code runs,
   loads the user's module (``Problem.context``) as a module named after its file, puts the program's
   function in place of the user's, and runs all of the program's examples in order.
 - **Expected values never enter that process.** The child reports what each example produced (the text
