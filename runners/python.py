@@ -54,6 +54,7 @@ from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
 from seidr.runners.workers import HARNESS, WORKER, Pool, Report, WorkerLost, WorkerStartError, pool_for
+from seidr.runners.sandbox import confine_failure
 
 RUNNABLE = ("doctest", "assert")
 TESTS = "test"  # pytest tests of the workspace, judged by ``pytest_tests`` on workers of their own
@@ -406,6 +407,9 @@ def _stopped(report: Report, limits: Limits, when: str) -> str:
     status = report.status
     if status is None:
         return f"the program ended {when}"
+    unconfined = confine_failure(status, report.output)
+    if unconfined:
+        return unconfined
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         try:

@@ -410,10 +410,30 @@ def prepare_child(limits: Limits, workdir: str | None = None, read: Sequence[str
     return prepared
 
 
+# A child that cannot be confined exits with this status after one line "seidr: sandbox: <cause>": no
+# program code has run by then, so the line is the harness's own.
+CONFINE_FAILED = 125
+CONFINE_MARK = b"seidr: sandbox: "
+
+
 def enter_child(prepared: Prepared) -> None:
     """In the child, before any candidate code runs: apply what ``prepare_child`` worked out (see
-    ``confine_child``)."""
-    apply(prepared)
+    ``confine_child``); if a layer cannot be applied, say which and end the child (``CONFINE_FAILED``)."""
+    try:
+        apply(prepared)
+    except BaseException as exc:  # noqa: BLE001 -- whatever stopped it, the program must not run
+        os.write(2, CONFINE_MARK + f"{exc}".encode(errors="replace")[:500].replace(b"\n", b" ") + b"\n")
+        os._exit(CONFINE_FAILED)
+
+
+def confine_failure(status: int | None, output: bytes) -> str | None:
+    """Why a child could not be confined, from its exit status and first output line; None if it was."""
+    if status is None or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != CONFINE_FAILED:
+        return None
+    if not output.startswith(CONFINE_MARK):
+        return None
+    cause = output.split(b"\n", 1)[0][len(CONFINE_MARK):].decode(errors="replace")
+    return f"the sandbox could not confine the program ({cause}); run `seidr doctor` to see which layer fails"
 
 
 def kill_group(pid: int, wait: bool = True) -> None:

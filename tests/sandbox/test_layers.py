@@ -102,3 +102,30 @@ def test_a_child_whose_promised_layer_cannot_be_applied_refuses_to_run(monkeypat
     said = os.read(read, 1000).decode()
     assert said.startswith("refused: cgroup:") and "/nonexistent/seidr" in said
     os.rmdir(folder)
+
+
+def test_a_worker_child_that_cannot_be_confined_names_the_layer_and_points_at_doctor(monkeypatch):
+    """What the runner tells the user when a promised layer fails in a program's child: not a bare exit status."""
+    monkeypatch.setenv("SEIDR_SANDBOX", Plan(uid=False, cgroups={"pids": "/nonexistent/seidr"}).to_json())
+    from seidr.runners import sandbox
+
+    sandbox.plan.cache_clear()
+    folder = scratch()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.dup2(write, 2)
+            sandbox.enter_child(sandbox.prepare_child(Limits(), folder))
+            os.write(write, b"ran weaker")
+        finally:
+            os._exit(0)
+    os.close(write)
+    _, status = os.waitpid(pid, 0)
+    sandbox.plan.cache_clear()
+    output = os.read(read, 1000)
+    os.rmdir(folder)
+    said = sandbox.confine_failure(status, output)
+    assert said is not None and said.startswith("the sandbox could not confine the program (cgroup:"), output
+    assert "/nonexistent/seidr" in said and said.endswith("run `seidr doctor` to see which layer fails")
+    assert sandbox.confine_failure(0, output) is None  # a child that exits 0 was not refused
