@@ -79,36 +79,12 @@ def _hidden_from_others(path: str) -> bool:
     return any(not os.stat(os.sep.join(parts[:i]) or "/").st_mode & 0o001 for i in range(1, len(parts) + 1))
 
 
-def test_a_child_whose_promised_layer_cannot_be_applied_refuses_to_run(monkeypatch):
-    broken = Plan(uid=False, cgroups={"pids": "/nonexistent/seidr"})
-    monkeypatch.setenv("SEIDR_SANDBOX", broken.to_json())
+def under_a_broken_plan(monkeypatch, confine) -> tuple[int, bytes]:
+    """Fork a child that calls ``confine(folder)`` under a plan whose cgroup folder does not exist, then writes
+    "ran weaker"; its exit status and what it wrote (its stderr included)."""
     from seidr.runners import sandbox
 
-    sandbox.plan.cache_clear()
-    folder = scratch()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            confine_child(Limits(), folder)
-            os.write(write, b"ran weaker")
-        except SandboxError as exc:
-            os.write(write, f"refused: {exc}".encode())
-        finally:
-            os._exit(0)
-    os.close(write)
-    os.waitpid(pid, 0)
-    sandbox.plan.cache_clear()
-    said = os.read(read, 1000).decode()
-    assert said.startswith("refused: cgroup:") and "/nonexistent/seidr" in said
-    os.rmdir(folder)
-
-
-def test_a_worker_child_that_cannot_be_confined_names_the_layer_and_points_at_doctor(monkeypatch):
-    """What the runner tells the user when a promised layer fails in a program's child: not a bare exit status."""
     monkeypatch.setenv("SEIDR_SANDBOX", Plan(uid=False, cgroups={"pids": "/nonexistent/seidr"}).to_json())
-    from seidr.runners import sandbox
-
     sandbox.plan.cache_clear()
     folder = scratch()
     read, write = os.pipe()
@@ -116,16 +92,30 @@ def test_a_worker_child_that_cannot_be_confined_names_the_layer_and_points_at_do
     if pid == 0:
         try:
             os.dup2(write, 2)
-            sandbox.enter_child(sandbox.prepare_child(Limits(), folder))
+            confine(folder)
             os.write(write, b"ran weaker")
+        except SandboxError as exc:
+            os.write(write, f"refused: {exc}".encode())
         finally:
             os._exit(0)
     os.close(write)
     _, status = os.waitpid(pid, 0)
     sandbox.plan.cache_clear()
-    output = os.read(read, 1000)
     os.rmdir(folder)
-    said = sandbox.confine_failure(status, output)
+    return status, os.read(read, 1000)
+
+
+def test_a_child_whose_promised_layer_cannot_be_applied_refuses_to_run(monkeypatch):
+    _, said = under_a_broken_plan(monkeypatch, lambda folder: confine_child(Limits(), folder))
+    assert said.startswith(b"refused: cgroup:") and b"/nonexistent/seidr" in said
+
+
+def test_a_worker_child_that_cannot_be_confined_names_the_layer_and_points_at_doctor(monkeypatch):
+    """What the runner tells the user when a promised layer fails in a program's child: not a bare exit status."""
+    from seidr.runners.sandbox import confine_failure, enter_child, prepare_child
+
+    status, output = under_a_broken_plan(monkeypatch, lambda folder: enter_child(prepare_child(Limits(), folder)))
+    said = confine_failure(status, output)
     assert said is not None and said.startswith("the sandbox could not confine the program (cgroup:"), output
     assert "/nonexistent/seidr" in said and said.endswith("run `seidr doctor` to see which layer fails")
-    assert sandbox.confine_failure(0, output) is None  # a child that exits 0 was not refused
+    assert confine_failure(0, output) is None  # a child that exits 0 was not refused
