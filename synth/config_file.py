@@ -29,9 +29,13 @@ def read_config_file(start: str) -> tuple[dict, list[str]]:
                 return {}, [f"{path}: cannot read settings ({exc}); using defaults"]
             if name == "seidr.toml":
                 return data, []
-            table = data.get("tool", {}).get("seidr")
+            tool = data.get("tool", {})
+            table = tool.get("seidr") if isinstance(tool, dict) else None
             if table is not None:
-                return (table if isinstance(table, dict) else {}), []
+                if not isinstance(table, dict):
+                    return {}, [f"{path}: tool.seidr must be a table ([tool.seidr] with key = value lines), "
+                                f"not {type(table).__name__}; using defaults"]
+                return table, []
         parent = os.path.dirname(folder)
         if parent == folder:
             return {}, []

@@ -224,6 +224,16 @@ def test_limits_come_from_the_settings_file_and_a_bad_value_names_its_key(worksp
     assert "timed out" in done.stdout and "spin 0/1 examples pass" in done.stdout
 
 
+def test_a_tool_seidr_that_is_not_a_table_is_named_not_ignored(workspace: Path):
+    (workspace / "pyproject.toml").write_text('[tool]\nseidr = 5\n')
+    (workspace / "ok.py").write_text('def f():\n    """\n    >>> f()\n    1\n    """\n    return 1\n')
+    done = check("ok.py", cwd=workspace)
+    assert done.returncode == 0 and done.stdout.splitlines()[0] == "ok.py:1 f 1/1 examples pass"
+    assert done.stderr.splitlines() == [
+        f"seidr check: {workspace / 'pyproject.toml'}: tool.seidr must be a table ([tool.seidr] with key = value "
+        "lines), not int; using defaults"]
+
+
 @pytest.mark.skipif(shutil.which("g++") is None, reason="needs g++ to show it missing from PATH")
 def test_a_missing_compiler_is_one_line_and_its_functions_are_not_checked(workspace: Path, tmp_path: Path):
     shutil.copy(EXAMPLES / "strings.cpp", workspace)
