@@ -15,18 +15,16 @@ import itertools
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import tempfile
 import time
 import weakref
 from dataclasses import dataclass
 
-from seidr.runners.sandbox import clean_env, kill_group, reprobe, worker_argv
+from seidr.runners.sandbox import kill_group, reprobe
+from seidr.runners.spawn import HARNESS, WORKER, Spawned, WorkerStartError, scratch_root, spawn, take_early
 
-HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness")
-WORKER = os.path.join(HARNESS, "python_worker.py")
+__all__ = ["HARNESS", "WORKER", "Pool", "Report", "Worker", "WorkerLost", "WorkerStartError", "pool_for"]
+
 START_SECONDS = 60.0
 _POOLS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[int, str], Pool]]" = weakref.WeakKeyDictionary()
 _OPEN: "set[Pool]" = set()
@@ -34,10 +32,6 @@ _OPEN: "set[Pool]" = set()
 
 class WorkerLost(Exception):
     """The worker running a program died or stopped answering (the program may be the cause)."""
-
-
-class WorkerStartError(Exception):
-    """No worker could be started (the interpreter or the harness is broken); one line for the user."""
 
 
 @dataclass(frozen=True)
@@ -69,29 +63,10 @@ class Worker:
         self.expired = False
         self.busy = False
 
-    @staticmethod
-    def spawn(root: str, number: int, script: str = WORKER) -> tuple[subprocess.Popen, socket.socket, str]:
-        """Start a worker's process: the part of ``start`` that needs no event loop."""
-        parent, child = socket.socketpair()
-        log = os.path.join(root, f"worker-{number}.log")
-        env = clean_env(extra={"PYTHONHASHSEED": "0"})  # the same set and dict orders on every run
-        argv = worker_argv([sys.executable, "-B", "-s", script, str(child.fileno()), root])
-        try:
-            with open(log, "wb") as err:
-                proc = subprocess.Popen(argv, pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=root,
-                                        start_new_session=True)
-        except OSError as exc:
-            parent.close()
-            raise WorkerStartError(f"cannot start a Python worker ({sys.executable}): {exc}") from None
-        finally:
-            child.close()
-        return proc, parent, log
-
     @classmethod
     async def start(cls, root: str, number: int, script: str = WORKER,
-                    spawned: tuple[subprocess.Popen, socket.socket, str] | None = None) -> "Worker":
-        proc, parent, log = spawned or cls.spawn(root, number, script)
+                    spawned: Spawned | None = None) -> "Worker":
+        proc, parent, log = spawned or spawn(root, number, script)
         writer = None
         try:
             reader, writer = await asyncio.open_unix_connection(sock=parent, limit=1 << 20)
@@ -220,17 +195,18 @@ class Pool:
     def __init__(self, size: int, script: str = WORKER) -> None:
         self.size = size
         self.script = script
-        self.root = tempfile.mkdtemp(prefix="seidr-python-")
+        early = take_early(script)
+        self.root = early[0] if early else scratch_root()
         self.slots = asyncio.Semaphore(size)
         self.idle: list[Worker] = []
         self.workers: set[Worker] = set()
         self.holders = 0
         self.closed = False
         self.ids = itertools.count(1)
-        self.numbers = itertools.count(1)
+        self.numbers = itertools.count(2 if early else 1)
         self.tasks: set[asyncio.Task] = set()  # reclaiming, reaping and starting workers
         self.at_loop_end: weakref.finalize | None = None
-        self.spawned: list[tuple[subprocess.Popen, socket.socket, str]] = []  # started before the loop, not yet ready
+        self.spawned: list[Spawned] = [early[1]] if early else []  # started before the loop, not yet ready
         _OPEN.add(self)
 
     async def run(self, job: dict, patience: float) -> Report:
@@ -281,7 +257,7 @@ class Pool:
         else:
             self._free(start.result())
 
-    async def _start(self, spawned: tuple | None = None) -> Worker:
+    async def _start(self, spawned: Spawned | None = None) -> Worker:
         try:
             worker = await Worker.start(self.root, next(self.numbers), self.script, spawned)
         except WorkerStartError:
@@ -380,29 +356,13 @@ async def _until_loop_end(pool: Pool):
         await pool.shutdown()
 
 
-_EARLY: dict[tuple[int, str], Pool] = {}
-
-
-def spawn_early(size: int, script: str = WORKER) -> None:
-    """Before an event loop runs: spawn the first worker of the pool its ``pool_for(size, script)`` will return,
-    so the worker boots while the caller reads and extracts. A worker that cannot start is left for the first
-    job to meet."""
-    if (size, script) not in _EARLY:
-        pool = _EARLY[(size, script)] = Pool(size, script)
-        try:
-            pool.spawned.append(Worker.spawn(pool.root, next(pool.numbers), script))
-        except WorkerStartError:
-            pass
-
-
 def pool_for(size: int, script: str = WORKER) -> Pool:
     """The running loop's pool of ``size`` workers running ``script``, made on first use."""
     loop = asyncio.get_running_loop()
     pools = _POOLS.setdefault(loop, {})
     pool = pools.get((size, script))
     if pool is None or pool.closed:
-        early = _EARLY.pop((size, script), None)
-        pool = pools[(size, script)] = early if early is not None and not early.closed else Pool(size, script)
+        pool = pools[(size, script)] = Pool(size, script)
         # An async generator parked at its first yield: the loop closes it at its end (asyncio.run calls
         # shutdown_asyncgens), which shuts the pool down even when a runner was never closed.
         guard = _until_loop_end(pool)

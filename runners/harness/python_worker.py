@@ -14,17 +14,15 @@ descriptors 1 and 2. The worker never sees an expected value.
 import builtins
 import ctypes
 import gc
-import hashlib
 import importlib.util
 import json
 import os
+import re
 import select
-import shutil
 import signal
 import socket
 import sys
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != HERE]
@@ -32,8 +30,10 @@ sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != HERE]
 from seidr.runners.limits import Limits  # noqa: E402
 from seidr.runners.sandbox import enter_child, kill_group, prepare_child, warm  # noqa: E402
 
-# Modules most programs and checks use, imported once so forked children start with them. Nothing here may
-# bring in threading, random or logging: their at-fork hooks would make every fork two to three times dearer.
+# Modules most programs and checks use, imported once so forked children start with them: those a job's code
+# names just before its child is forked, the rest while the worker waits for work, so none of them delays the
+# worker's start. Nothing here may bring in threading, random or logging: their at-fork hooks would make every
+# fork two to three times dearer.
 PRELOAD = ("abc", "array", "ast", "bisect", "cmath", "collections", "collections.abc", "contextlib", "copy",
            "dataclasses", "datetime", "decimal", "enum", "fractions", "functools", "hashlib", "heapq", "io",
            "itertools", "json", "math", "numbers", "operator", "re", "string", "struct", "textwrap", "time",
@@ -41,6 +41,7 @@ PRELOAD = ("abc", "array", "ast", "bisect", "cmath", "collections", "collections
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 ANNOUNCE_SECONDS = 0.05
+IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.M)
 try:
     LIBC = ctypes.CDLL(None, use_errno=True)
 except OSError:
@@ -103,11 +104,10 @@ class Recent:
         self.items = {}
 
     def get(self, *key):
-        digest = hashlib.sha1(repr(key).encode("utf-8", "surrogatepass")).digest()
-        if digest in self.items:
-            self.items[digest] = self.items.pop(digest)
-            return self.items[digest]
-        value = self.items[digest] = self.make(*key)
+        if key in self.items:
+            self.items[key] = self.items.pop(key)
+            return self.items[key]
+        value = self.items[key] = self.make(*key)
         while len(self.items) > self.size:
             del self.items[next(iter(self.items))]
         return value
@@ -195,6 +195,8 @@ class Job:
                     raise failed
                 enter(keep, workdir, lambda folder: enter_child(prepared))
             except BaseException:  # noqa: BLE001 -- a fault of the harness itself; the runner sees no end record
+                import traceback
+
                 os.write(2, traceback.format_exc().encode(errors="replace")[-4000:])
             finally:
                 os._exit(0)
@@ -368,6 +370,7 @@ class Worker:
         self.used = []
         self.ready_folder = None
         self.folders = 0
+        self.unloaded = [name for name in PRELOAD if name not in sys.modules]
         try:
             self.children_file = open("/proc/self/task/%d/children" % self.pid, "rb", buffering=0)
         except OSError:
@@ -429,6 +432,31 @@ class Worker:
         if self.ready_folder is None:
             self.ready_folder = self.fresh_folder()
         self.tidy()
+        while self.unloaded and not self.control.pending():
+            self.preload([self.unloaded[0]])
+            if select.select([self.control.sock], [], [], 0)[0]:
+                return
+
+    def preload(self, names):
+        """Import these of ``PRELOAD`` here, once, so the children forked from now on start with them."""
+        names = [name for name in names if name in self.unloaded]
+        for name in names:
+            self.unloaded.remove(name)
+            try:
+                __import__(name)
+            except ImportError:
+                pass
+        if names:
+            CHILD.snapshot_preloaded()
+            gc.collect()
+            gc.freeze()
+
+    def preload_for(self, job):
+        """Before a job's child is forked: the modules of ``PRELOAD`` its code and its examples import."""
+        if self.unloaded:
+            sources = [job.get("context") or "", job.get("code") or ""]
+            sources += [str(example.get("source") or "") for example in job.get("examples") or ()]
+            self.preload(imported("\n".join(sources)))
 
     def discard(self, workdir):
         """Remove an empty scratch folder now; a full one moves aside and goes while the worker is idle."""
@@ -439,6 +467,8 @@ class Worker:
             try:
                 os.rename(workdir, os.path.join(self.trash, os.path.basename(workdir)))
             except OSError:
+                import shutil
+
                 shutil.rmtree(workdir, ignore_errors=True)
 
     def finish(self):
@@ -457,6 +487,8 @@ class Worker:
             if not names:
                 return
             make_writable(os.path.join(self.trash, names[0]))
+            import shutil
+
             shutil.rmtree(os.path.join(self.trash, names[0]), ignore_errors=True)
             if select.select([self.control.sock], [], [], 0)[0]:
                 return
@@ -472,6 +504,7 @@ class Worker:
             if "cancel" in message:
                 continue  # the job it named has already ended
             try:
+                self.preload_for(message)
                 self.job_class(self, message).run()
             except OSError:
                 self.finish()
@@ -479,6 +512,17 @@ class Worker:
             if self.closing:
                 self.finish()
                 return
+
+
+def imported(text):
+    """The modules a piece of source imports at the start of a line (``import a.b, c as d``, ``from a.b import
+    x``), each dotted name with its leading parts: enough to know which of ``PRELOAD`` a job's code needs."""
+    names = []
+    for source, listed in IMPORT_LINE.findall(text):
+        for dotted in [source] if source else [part.split()[0] for part in listed.split(",") if part.strip()]:
+            parts = dotted.split(".")
+            names += [".".join(parts[:end]) for end in range(1, len(parts) + 1)]
+    return names
 
 
 def make_writable(folder):
@@ -498,11 +542,6 @@ def main(worker_class=Worker, warmup=None):
     root = sys.argv[2]
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     prctl(PR_SET_CHILD_SUBREAPER, 1)
-    for name in PRELOAD:
-        try:
-            __import__(name)
-        except ImportError:
-            pass
     warm()
     CHILD.snapshot_preloaded()
     if warmup is not None:

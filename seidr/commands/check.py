@@ -54,6 +54,11 @@ def run(args: argparse.Namespace) -> int:
     import os
     import sys
 
+    if any(os.path.isdir(path) or path.endswith(".py") for path in args.paths):
+        # the first Python worker boots (a tenth of a second) while this process imports and extracts
+        from seidr.runners.spawn import early
+
+        early()
     files, skipped = _collect(args.paths)
     for path, why in skipped:
         print(f"seidr check: skipping {path} ({why})", file=sys.stderr)
@@ -65,10 +70,6 @@ def run(args: argparse.Namespace) -> int:
     if not reports and not skipped:
         print("seidr check: no source files to check under " + ", ".join(args.paths), file=sys.stderr)
     workers = _python_workers(reports)
-    if workers:  # the first Python worker boots (a tenth of a second) while the files are extracted
-        from seidr.runners.workers import spawn_early
-
-        spawn_early(workers)
     asyncio.run(_judge_all(reports, {"python": workers or None}))
     try:
         if args.json:
@@ -166,8 +167,8 @@ def _options(path: str, notes: list[str], tests: bool):
 # --- judging -------------------------------------------------------------------------------------------
 
 async def _judge_all(reports: list[FileReport], workers: dict[str, int]) -> None:
-    """Extract every file, then judge every function with examples at once, one runner per language (with
-    ``workers`` processes where it has them)."""
+    """Extract every file and judge every function with examples, each as soon as it is found, one runner per
+    language (with ``workers`` processes where it has them)."""
     import asyncio
 
     from seidr.synth.extract import extract
@@ -175,7 +176,6 @@ async def _judge_all(reports: list[FileReport], workers: dict[str, int]) -> None
     runners: dict[str, object] = {}
     jobs = []
     try:
-
         for report in reports:
             if report.messages:  # not decodable
                 continue
@@ -202,9 +202,13 @@ async def _judge_all(reports: list[FileReport], workers: dict[str, int]) -> None
                     if missing:
                         function.reason = report.toolchain = missing
                     else:
-                        jobs.append(_judge(runner, function, report.limits))
+                        jobs.append(asyncio.ensure_future(_judge(runner, function, report.limits)))
+                        # the job goes to a worker now, which runs it while the next functions are extracted
+                        await asyncio.sleep(0)
         await asyncio.gather(*jobs)
     finally:
+        for job in jobs:  # left running when extraction failed part way
+            job.cancel()
         for runner in runners.values():
             if runner is not None and not isinstance(runner, str):
                 await runner.close()
