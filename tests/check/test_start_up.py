@@ -88,3 +88,59 @@ def test_a_test_that_reaches_the_function_only_through_a_conftest_fixture_still_
     done = check("shop.py", cwd=workspace)
     assert done.stdout.splitlines()[0] == "shop.py:1 total 1/1 examples pass, 1/1 tests pass", done.stdout + done.stderr
 
+
+
+def _processes_naming(text: str) -> list[str]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                line = fh.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if entry.isdigit() and text in line:
+            found.append(line)
+    return found
+
+
+def test_a_folder_with_no_python_leaves_no_worker_or_scratch_folder_behind(workspace: Path):
+    # the first Python worker starts before the files are read; when none of them is Python it must go again
+    (workspace / "notes").mkdir()
+    (workspace / "notes" / "todo.txt").write_text("nothing to run\n")
+    scratch = workspace.parent / "scratch"
+    scratch.mkdir()
+    done = check(".", cwd=workspace, env={**os.environ, "TMPDIR": str(scratch)})
+    assert done.returncode == 0, done.stderr
+    assert "0 functions with examples" in done.stdout
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("seidr-python-")] == []
+    assert _processes_naming(str(scratch)) == []
+
+
+def test_functions_whose_module_imports_standard_modules_are_judged_in_a_freshly_started_worker(workspace: Path):
+    (workspace / "dates.py").write_text('''\
+import datetime
+from fractions import Fraction
+import collections.abc, re as regex
+
+
+def weekday(text):
+    """The weekday of an ISO date.
+
+    >>> weekday("2026-11-23")
+    'Monday'
+    """
+    return datetime.date.fromisoformat(text).strftime("%A")
+
+
+def half(n):
+    """
+    >>> half(3)
+    Fraction(3, 2)
+    >>> isinstance([], collections.abc.Sequence), bool(regex.match("a", "a"))
+    (True, True)
+    """
+    return Fraction(n, 2)
+''')
+    done = check("dates.py", cwd=workspace)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[:2] == ["dates.py:6 weekday 1/1 examples pass", "dates.py:15 half 2/2 examples pass"]
