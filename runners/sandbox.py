@@ -39,7 +39,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from seidr.runners import cgroups
 from seidr.runners.confine import (BOOT, PLAN_ENV, Plan, Prepared, SandboxError, apply, as_uid, confine, helper_args,
