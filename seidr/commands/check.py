@@ -50,15 +50,16 @@ class FileReport:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import os
     import sys
 
     if any(os.path.isdir(path) or path.endswith(".py") for path in args.paths):
-        # the first Python worker boots (a tenth of a second) while this process imports and extracts
+        # the first Python worker boots (a tenth of a second) while this process imports the rest and extracts
         from seidr.runners.spawn import early
 
         early()
+    import asyncio
+
     files, skipped = _collect(args.paths)
     for path, why in skipped:
         print(f"seidr check: skipping {path} ({why})", file=sys.stderr)
