@@ -233,16 +233,21 @@ def readable_by_others(folder: str) -> bool:
     return True
 
 
-def drop_uid(uid: int, owned: list[str], keep_reading: bool = False) -> None:
+def drop_uid(uid: int, owned: list[str], keep_reading: bool = False, death: int | None = None) -> None:
     """Hand the program's folders to ``uid`` and become it, with no groups; capabilities go with root, all
-    but CAP_DAC_READ_SEARCH when ``keep_reading`` (the program must read a project only root may enter)."""
+    but CAP_DAC_READ_SEARCH when ``keep_reading`` (the program must read a project only root may enter).
+    ``death``: the parent-death signal to hold afterwards, when the caller knows it (else it is read here)."""
+    hand_over(uid, [path for path in owned if _handable(path)], keep_reading, death)
+
+
+def hand_over(uid: int, owned: list[str], keep_reading: bool = False, death: int | None = None) -> None:
+    """``drop_uid`` for folders already known to be ``_handable``."""
     for path in owned:
-        if _handable(path):
-            os.chown(path, uid, uid)
+        os.chown(path, uid, uid)
     if keep_reading:
         _bound_to(1 << _CAP_DAC_READ_SEARCH)
         libc().prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
-    with _switching():
+    with _switching(death, dumpable=False):
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
@@ -264,17 +269,25 @@ def as_uid(uid: int, action) -> None:
 
 class _switching:
     """Around a change of uid: the kernel clears the parent-death signal and the dumpable flag on it; both
-    are put back, and a process whose parent died meanwhile (taking the signal with it) exits."""
+    are put back, and a process whose parent died meanwhile (taking the signal with it) exits. ``death``: the
+    signal to put back when the caller knows it, which spares a forked child two ctypes calls (each costs it
+    page copies); ``dumpable=False`` when the caller sets the flag itself afterwards."""
+
+    def __init__(self, death: int | None = None, dumpable: bool = True) -> None:
+        self.death = death
+        self.restore_dumpable = dumpable
 
     def __enter__(self) -> None:
-        self.death = ctypes.c_int(0)
-        libc().prctl(_PR_GET_PDEATHSIG, ctypes.byref(self.death), 0, 0, 0)
-        self.dumpable = libc().prctl(_PR_GET_DUMPABLE, 0, 0, 0, 0)
+        if self.death is None:
+            held = ctypes.c_int(0)
+            libc().prctl(_PR_GET_PDEATHSIG, ctypes.byref(held), 0, 0, 0)
+            self.death = held.value
+        self.dumpable = libc().prctl(_PR_GET_DUMPABLE, 0, 0, 0, 0) if self.restore_dumpable else 0
         self.parent = os.getppid()
 
     def __exit__(self, *exc) -> None:
-        if self.death.value:
-            libc().prctl(_PR_SET_PDEATHSIG, self.death.value, 0, 0, 0)
+        if self.death:
+            libc().prctl(_PR_SET_PDEATHSIG, self.death, 0, 0, 0)
             if os.getppid() != self.parent:
                 os._exit(1)
         if self.dumpable > 0:
@@ -349,7 +362,7 @@ class Prepared:
     (its folder, its Landlock ruleset). A warm worker prepares before it forks, so the child it forks, where
     every page it writes is a copy, only makes the calls that change the process (``apply``)."""
 
-    __slots__ = ("plan", "rlimits", "enter", "here", "rules", "uid", "owned", "keep_reading")
+    __slots__ = ("plan", "rlimits", "enter", "here", "rules", "uid", "owned", "keep_reading", "death")
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -358,8 +371,9 @@ class Prepared:
         self.here: int | None = None
         self.rules: int | None = None
         self.uid: int | None = None
-        self.owned: list[str] = []
+        self.owned: list[str] = []  # the folders handed to the program's uid (checked ``_handable``)
         self.keep_reading = False
+        self.death = 0  # a parent-death signal ``apply`` sets (a worker's child), kept across the uid change
 
     def fds(self) -> tuple[int, ...]:
         """The descriptors ``apply`` needs (a child closing what it inherited keeps these)."""
@@ -394,14 +408,15 @@ def prepare(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
             raise SandboxError(f"cgroup: {exc}") from None
     out.rlimits = limit_values(limits, process_limit(limits, plan) if processes == -1 else processes)
     out.uid = uid
-    out.owned = [p for p in (workdir, *writable) if p]
+    folders = [p for p in (workdir, *writable) if p]
+    out.owned = [p for p in folders if _handable(p)]
     try:
         # Opened while still root: the folders' paths may pass through folders only root can enter (a pytest
         # tmp_path), and once the folder belongs to the program root itself cannot enter it (no DAC override).
         out.here = os.open(workdir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC) if workdir else None
         if plan.landlock:
             try:
-                out.rules = landlock.ruleset(out.owned, plan.landlock)
+                out.rules = landlock.ruleset(folders, plan.landlock)
             except OSError as exc:
                 raise SandboxError(f"landlock: {exc}") from None
         if plan.uid:
@@ -435,10 +450,12 @@ def apply(prepared: Prepared) -> None:
                 resource.setrlimit(which, (value, value))
             except (ValueError, OSError):
                 pass
+        if prepared.death and not plan.uid:
+            libc().prctl(_PR_SET_PDEATHSIG, prepared.death, 0, 0, 0)
         if plan.uid:
             try:
                 uid = program_uid(os.getpid(), base=plan.uid_base) if prepared.uid is None else prepared.uid
-                drop_uid(uid, prepared.owned, keep_reading=prepared.keep_reading)
+                hand_over(uid, prepared.owned, prepared.keep_reading, prepared.death or None)
             except OSError as exc:
                 raise SandboxError(f"uid drop: {exc}") from None
         elif os.geteuid() == 0:
@@ -458,6 +475,20 @@ def apply(prepared: Prepared) -> None:
     finally:
         prepared.close()
     if plan.seccomp:
+        try:
+            seccomp.install()
+        except OSError as exc:
+            raise SandboxError(f"seccomp: {exc}") from None
+
+
+def seal_worker(plan: Plan) -> None:
+    """In a warm worker, once, before its first fork: no_new_privs and the seccomp filter, which every child
+    it forks then holds from birth (the kernel copies a filter to a forked child; installing it costs each
+    child a compile of the filter otherwise). The child still sets no_new_privs itself, and its ``apply`` finds
+    the filter held and loads no second copy. The worker needs none of the calls the filter refuses. Raises
+    SandboxError."""
+    if plan.seccomp:
+        no_new_privs()
         try:
             seccomp.install()
         except OSError as exc:
