@@ -181,6 +181,8 @@ class Job:
         if prepared is not None:
             prepared.death = signal.SIGKILL  # set by the child as it confines itself, after its uid changes
         null = worker.null()
+        if LIBC is not None:
+            LIBC.malloc_trim(0)
         started = time.monotonic()
         pid = self.fork()
         if pid == 0:  # the child: nothing of the worker's but the results pipe stays open
