@@ -247,7 +247,7 @@ def hand_over(uid: int, owned: list[str], keep_reading: bool = False, death: int
     if keep_reading:
         _bound_to(1 << _CAP_DAC_READ_SEARCH)
         libc().prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
-    with _switching(death, dumpable=False):
+    with _switching(death, dumpable=0):
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
@@ -259,7 +259,7 @@ def hand_over(uid: int, owned: list[str], keep_reading: bool = False, death: int
 
 def as_uid(uid: int, action) -> None:
     """Run ``action`` with real and effective uid ``uid``, root kept as the saved uid to come back to."""
-    with _switching():
+    with _switching(*_held()):
         os.setresuid(uid, uid, 0)
         try:
             action()
@@ -269,20 +269,19 @@ def as_uid(uid: int, action) -> None:
 
 class _switching:
     """Around a change of uid: the kernel clears the parent-death signal and the dumpable flag on it; both
-    are put back, and a process whose parent died meanwhile (taking the signal with it) exits. ``death``: the
-    signal to put back when the caller knows it, which spares a forked child two ctypes calls (each costs it
-    page copies); ``dumpable=False`` when the caller sets the flag itself afterwards."""
+    are put back, and a process whose parent died meanwhile (taking the signal with it) exits. ``death`` and
+    ``dumpable``: what to put back when the caller knows it (each read is a ctypes call, and in a forked child
+    every call costs page copies); ``dumpable=0`` when the caller sets the flag itself afterwards."""
 
-    def __init__(self, death: int | None = None, dumpable: bool = True) -> None:
+    def __init__(self, death: int | None = None, dumpable: int | None = None) -> None:
         self.death = death
-        self.restore_dumpable = dumpable
+        self.dumpable = dumpable
 
     def __enter__(self) -> None:
-        if self.death is None:
-            held = ctypes.c_int(0)
-            libc().prctl(_PR_GET_PDEATHSIG, ctypes.byref(held), 0, 0, 0)
-            self.death = held.value
-        self.dumpable = libc().prctl(_PR_GET_DUMPABLE, 0, 0, 0, 0) if self.restore_dumpable else 0
+        if self.death is None or self.dumpable is None:
+            death, dumpable = _read_held()
+            self.death = death if self.death is None else self.death
+            self.dumpable = dumpable if self.dumpable is None else self.dumpable
         self.parent = os.getppid()
 
     def __exit__(self, *exc) -> None:
@@ -292,6 +291,25 @@ class _switching:
                 os._exit(1)
         if self.dumpable > 0:
             libc().prctl(_PR_SET_DUMPABLE, self.dumpable, 0, 0, 0)
+
+
+_HELD: dict[int, tuple[int, int]] = {}
+
+
+def _held() -> tuple[int, int]:
+    """This process's parent-death signal and whether it is dumpable, read once per process: ``as_uid`` puts
+    both back after every switch, so a worker that kills each program as its uid reads them only once."""
+    pid = os.getpid()
+    if pid not in _HELD:
+        _HELD.clear()
+        _HELD[pid] = _read_held()
+    return _HELD[pid]
+
+
+def _read_held() -> tuple[int, int]:
+    death = ctypes.c_int(0)
+    libc().prctl(_PR_GET_PDEATHSIG, ctypes.byref(death), 0, 0, 0)
+    return death.value, libc().prctl(_PR_GET_DUMPABLE, 0, 0, 0, 0)
 
 
 _CAPSET = {"x86_64": 126, "aarch64": 91}

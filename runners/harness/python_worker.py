@@ -182,6 +182,8 @@ class Job:
             prepared.death = signal.SIGKILL  # set by the child as it confines itself, after its uid changes
         null = worker.null()
         if LIBC is not None:
+            # what compiling this job freed goes back to the system: a page the worker holds is a page table
+            # entry the fork copies and the child's exit tears down again
             LIBC.malloc_trim(0)
         started = time.monotonic()
         pid = self.fork()
