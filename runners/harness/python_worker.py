@@ -41,7 +41,6 @@ PRELOAD = ("abc", "array", "ast", "bisect", "cmath", "collections", "collections
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 ANNOUNCE_SECONDS = 0.05
-GONE_SECONDS = 0.01
 try:
     LIBC = ctypes.CDLL(None, use_errno=True)
 except OSError:
@@ -214,30 +213,20 @@ class Job:
             os.setpgid(pid, pid)
         except OSError:
             pass
-        try:
-            pidfd = os.pidfd_open(pid)
-        except (AttributeError, OSError):
-            pidfd = None
-        try:
-            exited = self.watch(pid, pidfd, rec_r, out_r, started)
-            # Every process of the program is signalled here, at once; the worker does not wait for them to be
-            # gone (they can neither run nor fork again) and reaps them after the report.
-            kill_group(pid, wait=False)
-            worker.killed.add(pid)
-            # A child that ended by itself is a zombie: its status is there at once. One that reported its end
-            # is given a moment to be torn down, then reaped, so the worker's next writes to its memory are no
-            # longer copies of pages the child still shares; one that ran out of time is reaped later, so the
-            # report need not wait for the kernel to tear it down.
-            status = None
-            if exited and not self.ended:
-                status = os.waitpid(pid, 0)[1]
-                worker.killed.discard(pid)
-            elif self.ended and self.gone(pidfd):
-                os.waitpid(pid, 0)
-                worker.killed.discard(pid)
-        finally:
-            if pidfd is not None:
-                os.close(pidfd)
+        exited = self.watch(pid, rec_r, out_r, started)
+        # Every process of the program is signalled here, at once; the worker does not wait for them to be
+        # gone (they can neither run nor fork again) and reaps them after the report.
+        kill_group(pid, wait=False)
+        worker.killed.add(pid)
+        # A child that ended by itself is a zombie: its status is there at once. One that reported its end or
+        # ran out of time is reaped later, so the report need not wait for the kernel to tear it down.
+        status = None
+        if exited and not self.ended:
+            status = os.waitpid(pid, 0)[1]
+            worker.killed.discard(pid)
+        elif self.ended:
+            os.waitpid(pid, 0)
+            worker.killed.discard(pid)
         self.drain(rec_r, out_r)
         os.close(rec_r)
         os.close(out_r)
@@ -261,52 +250,55 @@ class Job:
                 self.worker.sweep()
                 time.sleep(0.005)
 
-    def watch(self, pid, pidfd, rec_r, out_r, started):
+    def watch(self, pid, rec_r, out_r, started):
         """Relay until the child reports its end, exits, or runs out of time; True when it exited."""
         program_deadline = started + self.limits.program_seconds
+        try:
+            pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            pidfd = None
         control = self.worker.control
         watched = [rec_r, out_r, control.sock.fileno()] + ([pidfd] if pidfd is not None else [])
         # A quick program is reported in one message; one that runs a while is announced first, so the runner
         # can kill its process group should this worker stop answering.
         announce = started + ANNOUNCE_SECONDS
-        while not self.ended:
-            if control.pending() and self.cancelled():
-                return False
-            now = time.monotonic()
-            if announce and now >= announce:
-                control.send({"id": self.job["id"], "pid": pid})
-                announce = None
-            deadline = min(program_deadline, self.example_deadline or program_deadline)
-            if now >= deadline:
-                self.timeout = "example" if deadline < program_deadline else "program"
-                return False
-            wake = min(deadline, announce or deadline)
-            wait = wake - now if pidfd is not None else min(wake - now, 0.02)
-            ready, _, _ = select.select(watched, [], [], wait)
-            if rec_r in ready and not self.read_records(rec_r):
-                watched.remove(rec_r)
-            if out_r in ready and not self.read_output(out_r):
-                watched.remove(out_r)
-            if control.sock.fileno() in ready:
-                try:
-                    control.fill()
-                except (EOFError, OSError):
-                    self.timeout = "cancelled"
-                    self.worker.closing = True
+        try:
+            while not self.ended:
+                if control.pending() and self.cancelled():
                     return False
-            if len(self.records) > self.records_cap:
-                self.timeout = "flood"
-                return False
-            if pidfd is not None and pidfd in ready:
-                return True
-            if pidfd is None and os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-                return True  # exited; reaped only after its group is killed, so its pid cannot be reused
+                now = time.monotonic()
+                if announce and now >= announce:
+                    control.send({"id": self.job["id"], "pid": pid})
+                    announce = None
+                deadline = min(program_deadline, self.example_deadline or program_deadline)
+                if now >= deadline:
+                    self.timeout = "example" if deadline < program_deadline else "program"
+                    return False
+                wake = min(deadline, announce or deadline)
+                wait = wake - now if pidfd is not None else min(wake - now, 0.02)
+                ready, _, _ = select.select(watched, [], [], wait)
+                if rec_r in ready and not self.read_records(rec_r):
+                    watched.remove(rec_r)
+                if out_r in ready and not self.read_output(out_r):
+                    watched.remove(out_r)
+                if control.sock.fileno() in ready:
+                    try:
+                        control.fill()
+                    except (EOFError, OSError):
+                        self.timeout = "cancelled"
+                        self.worker.closing = True
+                        return False
+                if len(self.records) > self.records_cap:
+                    self.timeout = "flood"
+                    return False
+                if pidfd is not None and pidfd in ready:
+                    return True
+                if pidfd is None and os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                    return True  # exited; reaped only after its group is killed, so its pid cannot be reused
+        finally:
+            if pidfd is not None:
+                os.close(pidfd)
         return False
-
-    @staticmethod
-    def gone(pidfd):
-        """Whether the killed child is torn down within a moment (always False without a pidfd)."""
-        return pidfd is not None and bool(select.select([pidfd], [], [], GONE_SECONDS)[0])
 
     def cancelled(self):
         while self.worker.control.pending():
