@@ -224,9 +224,6 @@ class Job:
         if exited and not self.ended:
             status = os.waitpid(pid, 0)[1]
             worker.killed.discard(pid)
-        elif self.ended:
-            os.waitpid(pid, 0)
-            worker.killed.discard(pid)
         self.drain(rec_r, out_r)
         os.close(rec_r)
         os.close(out_r)
