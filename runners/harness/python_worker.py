@@ -41,6 +41,7 @@ PRELOAD = ("abc", "array", "ast", "bisect", "cmath", "collections", "collections
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 ANNOUNCE_SECONDS = 0.05
+TRIM_EVERY = 64
 try:
     LIBC = ctypes.CDLL(None, use_errno=True)
 except OSError:
@@ -181,10 +182,7 @@ class Job:
         if prepared is not None:
             prepared.death = signal.SIGKILL  # set by the child as it confines itself, after its uid changes
         null = worker.null()
-        if LIBC is not None:
-            # what compiling this job freed goes back to the system: a page the worker holds is a page table
-            # entry the fork copies and the child's exit tears down again
-            LIBC.malloc_trim(0)
+        worker.trim()
         started = time.monotonic()
         pid = self.fork()
         if pid == 0:  # the child: nothing of the worker's but the results pipe stays open
@@ -379,10 +377,19 @@ class Worker:
         except OSError:
             self.children_file = None
         self.devnull = None
+        self.jobs = 0
         from seidr.runners.confine import seal_worker
         from seidr.runners.sandbox import plan
 
         seal_worker(plan())
+
+    def trim(self):
+        """Every ``TRIM_EVERY`` jobs, give the memory the worker has freed back to the system: a page it holds is
+        a page table entry every fork copies and every child's exit tears down again. (Not every job: each call
+        releases every free range of the heap again, one system call each.)"""
+        self.jobs += 1
+        if LIBC is not None and self.jobs % TRIM_EVERY == 1:
+            LIBC.malloc_trim(0)
 
     def null(self):
         """``/dev/null``, opened once: each child reads it as its standard input."""
