@@ -149,9 +149,22 @@ def warm(plan: Plan) -> None:
         seccomp.program_bytes()
 
 
+_LIMITS: dict[tuple, list[tuple[int, int]]] = {}
+
+
 def limit_values(limits, processes: int | None) -> list[tuple[int, int]]:
     """(resource, value) for CPU, address space, file size, core, open files; and processes when ``processes``
-    is given (it only binds a uid other than root). Each value no higher than the hard limit already set."""
+    is given (it only binds a uid other than root). Each value no higher than the hard limit already set.
+    Kept per process and limits: a warm worker's own hard limits do not change between its programs."""
+    key = (os.getpid(), limits.program_seconds, limits.memory_mb, limits.file_size_mb, limits.open_files, processes)
+    if key not in _LIMITS:
+        if len(_LIMITS) > 64:
+            _LIMITS.clear()
+        _LIMITS[key] = _limit_values(limits, processes)
+    return _LIMITS[key]
+
+
+def _limit_values(limits, processes: int | None) -> list[tuple[int, int]]:
     wanted = [(resource.RLIMIT_CPU, max(1, int(limits.program_seconds + 1))),
               (resource.RLIMIT_AS, limits.memory_mb * 1024 * 1024),
               (resource.RLIMIT_FSIZE, limits.file_size_mb * 1024 * 1024),
