@@ -364,9 +364,15 @@ def drop_capabilities() -> None:
     _capset(0)
 
 
+_NO_NEW_PRIVS: list[bool] = []  # set in this process, or in the worker it was forked from: it cannot be unset
+
+
 def no_new_privs() -> None:
+    if _NO_NEW_PRIVS:
+        return
     if libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise SandboxError("prctl(PR_SET_NO_NEW_PRIVS) failed: " + os.strerror(ctypes.get_errno()))
+    _NO_NEW_PRIVS.append(True)
 
 
 def process_limit(limits, plan: Plan) -> int | None:
@@ -514,10 +520,9 @@ def apply(prepared: Prepared) -> None:
 
 def seal_worker(plan: Plan) -> None:
     """In a warm worker, once, before its first fork: no_new_privs and the seccomp filter, which every child
-    it forks then holds from birth (the kernel copies a filter to a forked child; installing it costs each
-    child a compile of the filter otherwise). The child still sets no_new_privs itself, and its ``apply`` finds
-    the filter held and loads no second copy. The worker needs none of the calls the filter refuses. Raises
-    SandboxError."""
+    it forks then holds from birth (the kernel copies both to a forked child; installing the filter costs each
+    child a compile of it otherwise). A child's ``apply`` finds both held and sets neither again. The worker
+    needs none of the calls the filter refuses. Raises SandboxError."""
     if plan.seccomp:
         no_new_privs()
         try:
