@@ -253,14 +253,16 @@ def drop_uid(uid: int, owned: list[str], keep_reading: bool = False, death: int 
     hand_over(uid, [path for path in owned if _handable(path)], keep_reading, death)
 
 
-def hand_over(uid: int, owned: list[str], keep_reading: bool = False, death: int | None = None) -> None:
-    """``drop_uid`` for folders already known to be ``_handable``."""
+def hand_over(uid: int, owned: list[str], keep_reading: bool = False, death: int | None = None,
+              parent: int | None = None) -> None:
+    """``drop_uid`` for folders already known to be ``_handable``; ``parent``: the pid this process must still
+    be the child of once its uid has changed (else the one it has now)."""
     for path in owned:
         os.chown(path, uid, uid)
     if keep_reading:
         _bound_to(1 << _CAP_DAC_READ_SEARCH)
         libc().prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
-    with _switching(death, dumpable=0):
+    with _switching(death, dumpable=0, parent=parent):
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
@@ -286,16 +288,18 @@ class _switching:
     ``dumpable``: what to put back when the caller knows it (each read is a ctypes call, and in a forked child
     every call costs page copies); ``dumpable=0`` when the caller sets the flag itself afterwards."""
 
-    def __init__(self, death: int | None = None, dumpable: int | None = None) -> None:
+    def __init__(self, death: int | None = None, dumpable: int | None = None, parent: int | None = None) -> None:
         self.death = death
         self.dumpable = dumpable
+        self.parent = parent
 
     def __enter__(self) -> None:
         if self.death is None or self.dumpable is None:
             death, dumpable = _read_held()
             self.death = death if self.death is None else self.death
             self.dumpable = dumpable if self.dumpable is None else self.dumpable
-        self.parent = os.getppid()
+        if self.parent is None:
+            self.parent = os.getppid()
 
     def __exit__(self, *exc) -> None:
         if self.death:
@@ -399,7 +403,7 @@ class Prepared:
     (its folder, its Landlock ruleset). A warm worker prepares before it forks, so the child it forks, where
     every page it writes is a copy, only makes the calls that change the process (``apply``)."""
 
-    __slots__ = ("plan", "rlimits", "enter", "here", "rules", "uid", "owned", "keep_reading", "death")
+    __slots__ = ("plan", "rlimits", "enter", "here", "rules", "uid", "owned", "keep_reading", "death", "parent")
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -411,6 +415,7 @@ class Prepared:
         self.owned: list[str] = []  # the folders handed to the program's uid (checked ``_handable``)
         self.keep_reading = False
         self.death = 0  # a parent-death signal ``apply`` sets (a worker's child), kept across the uid change
+        self.parent: int | None = None  # with ``death``: the process that must still be the parent once it is set
 
     def fds(self) -> tuple[int, ...]:
         """The descriptors ``apply`` needs (a child closing what it inherited keeps these)."""
@@ -489,10 +494,12 @@ def apply(prepared: Prepared) -> None:
                 pass
         if prepared.death and not plan.uid:
             libc().prctl(_PR_SET_PDEATHSIG, prepared.death, 0, 0, 0)
+            if prepared.parent is not None and os.getppid() != prepared.parent:
+                os._exit(1)  # the parent died before the signal was set: nothing would end this process
         if plan.uid:
             try:
                 uid = program_uid(os.getpid(), base=plan.uid_base) if prepared.uid is None else prepared.uid
-                hand_over(uid, prepared.owned, prepared.keep_reading, prepared.death or None)
+                hand_over(uid, prepared.owned, prepared.keep_reading, prepared.death or None, prepared.parent)
             except OSError as exc:
                 raise SandboxError(f"uid drop: {exc}") from None
         elif os.geteuid() == 0:

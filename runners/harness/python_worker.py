@@ -180,7 +180,9 @@ class Job:
             low = fd + 1
         spans.append((low, 1 << 16))
         if prepared is not None:
-            prepared.death = signal.SIGKILL  # set by the child as it confines itself, after its uid changes
+            # set by the child as it confines itself (after its uid changes), which then checks this worker is
+            # still its parent, so a child whose worker died before has no way to run on
+            prepared.death, prepared.parent = signal.SIGKILL, worker.pid
         null = worker.null()
         worker.trim()
         started = time.monotonic()
