@@ -5,7 +5,9 @@ process per program (the compiled-program path), and a bare exec in one process 
     python benchmarks/throughput.py [--limit N] [--repeat R]
 
 seidr judges through ``get_runner("python").judge``: once with a fresh runner per run (its workers' start
-counted), once on a runner whose workers are already started, as a language server's are. "Layers off"
+counted), once on a runner whose workers are already started, as a language server's are. For the warm run it
+also prints where the CPU goes per program (the runner's process, the workers, the children they fork) beside
+what a bare fork and exit costs a process the size of a worker, and the CPU the floor spends per program. "Layers off"
 starts the same runner's workers with a plan that applies none of the per-program layers (own uid, cgroups,
 Landlock, seccomp; bwrap and the rlimits stay), so the difference is what those layers cost. Each program counts as passing when its hidden
 test runs without raising.
@@ -102,26 +104,84 @@ def seidr_runner(problems: list[dict]) -> int:
     return asyncio.run(run())
 
 
-def seidr_warm(problems: list[dict], repeat: int) -> tuple[int, float]:
+def seidr_warm(problems: list[dict], repeat: int) -> tuple[int, float, dict]:
     """The runner as a server holds it: workers already started (by judging a few programs first), verdicts not
-    cached, so every pass judges every program again. Best of ``repeat`` passes."""
+    cached, so every pass judges every program again. Best of ``repeat`` passes, with its CPU split (ms per
+    program)."""
     from seidr.runners.python import PythonRunner
 
-    async def run() -> tuple[int, float]:
+    async def run() -> tuple[int, float, dict]:
         runner = PythonRunner(cache=False)
         try:
             await asyncio.gather(*(judge_hidden(runner, p) for p in problems[:2 * CORES]))
             best = None
             for _ in range(repeat):
+                workers = runner.worker_pids()
+                before = cpu_split(workers)
                 started = time.perf_counter()
                 passed = sum(await asyncio.gather(*(judge_hidden(runner, p) for p in problems)))
                 seconds = time.perf_counter() - started
-                best = (passed, seconds) if best is None or seconds < best[1] else best
+                split = {k: (v - before[k]) * 1000 / len(problems) for k, v in cpu_split(workers).items()}
+                best = (passed, seconds, split) if best is None or seconds < best[1] else best
             return best
         finally:
             await runner.close()
 
     return asyncio.run(run())
+
+
+def cpu_split(workers: list[int]) -> dict[str, float]:
+    """CPU seconds so far: this process, the workers' own (user, system), and their reaped children's."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    out = {"runner": me.ru_utime + me.ru_stime, "worker user": 0.0, "worker system": 0.0, "children user": 0.0,
+           "children system": 0.0}
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in workers:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        for name, value in zip(("worker user", "worker system", "children user", "children system"), fields[11:15]):
+            out[name] += int(value) / tick
+    return out
+
+
+BARE_FORK = """
+import gc, importlib.util, os, resource, sys
+spec = importlib.util.spec_from_file_location("worker", sys.argv[1])
+worker = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(worker)
+for name in worker.PRELOAD:
+    __import__(name)
+gc.collect()
+gc.freeze()
+def cpu():
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+n, start = 500, cpu()
+for _ in range(n):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+rss = int(next(line for line in open("/proc/self/status") if line.startswith("VmRSS")).split()[1])
+print((cpu() - start) * 1000 / n, rss // 1024)
+"""
+
+
+def bare_fork() -> tuple[float, int]:
+    """ms of CPU (both sides) for fork, ``_exit`` and ``waitpid`` in a process that has imported what a Python
+    worker imports, and that process's RSS in MB: the least a program forked from a worker can cost."""
+    import subprocess
+
+    from seidr.runners.workers import WORKER
+
+    out = subprocess.run([sys.executable, "-B", "-s", "-c", BARE_FORK, WORKER], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return float(out[0]), int(out[1])
 
 
 def seidr_processes(problems: list[dict]) -> int:
@@ -170,7 +230,7 @@ def main() -> None:
     full = timed(seidr_runner, problems, args.repeat)
     with layers_off():
         off = timed(seidr_runner, problems, args.repeat)
-    warm = seidr_warm(problems, args.repeat)
+    *warm, split = seidr_warm(problems, args.repeat)
     rows.append(("seidr, get_runner('python').judge, full isolation", *full))
     rows.append(("seidr, full isolation, workers already warm (a server)", *warm))
     rows.append(("seidr, get_runner('python').judge, per-program layers off", *off))
@@ -184,6 +244,12 @@ def main() -> None:
     print(f"seidr (full) vs the floor on all cores: {n / full[1] / floor_all_cores:.2f}, warm "
           f"{n / warm[1] / floor_all_cores:.2f} (target >= 0.5)")
     print(f"the per-program layers cost: {full[1] / off[1]:.2f}x the time without them")
+    fork_ms, rss_mb = bare_fork()
+    floor_ms = rows[0][2] * 1000 / n
+    print(f"CPU per program, warm (ms): " + ", ".join(f"{k} {v:.2f}" for k, v in split.items())
+          + f"; total {sum(split.values()):.2f}")
+    print(f"for scale (ms per program): the floor's own work {floor_ms:.2f}; a bare fork+exit of a worker-sized "
+          f"process ({rss_mb} MB) {fork_ms:.2f}; the target's budget (half the floor on all cores) {2 * floor_ms:.2f}")
 
 
 if __name__ == "__main__":

@@ -149,9 +149,22 @@ def warm(plan: Plan) -> None:
         seccomp.program_bytes()
 
 
+_LIMITS: dict[tuple, list[tuple[int, int]]] = {}
+
+
 def limit_values(limits, processes: int | None) -> list[tuple[int, int]]:
     """(resource, value) for CPU, address space, file size, core, open files; and processes when ``processes``
-    is given (it only binds a uid other than root). Each value no higher than the hard limit already set."""
+    is given (it only binds a uid other than root). Each value no higher than the hard limit already set.
+    Kept per process and limits: a warm worker's own hard limits do not change between its programs."""
+    key = (os.getpid(), limits.program_seconds, limits.memory_mb, limits.file_size_mb, limits.open_files, processes)
+    if key not in _LIMITS:
+        if len(_LIMITS) > 64:
+            _LIMITS.clear()
+        _LIMITS[key] = _limit_values(limits, processes)
+    return _LIMITS[key]
+
+
+def _limit_values(limits, processes: int | None) -> list[tuple[int, int]]:
     wanted = [(resource.RLIMIT_CPU, max(1, int(limits.program_seconds + 1))),
               (resource.RLIMIT_AS, limits.memory_mb * 1024 * 1024),
               (resource.RLIMIT_FSIZE, limits.file_size_mb * 1024 * 1024),
@@ -233,16 +246,23 @@ def readable_by_others(folder: str) -> bool:
     return True
 
 
-def drop_uid(uid: int, owned: list[str], keep_reading: bool = False) -> None:
+def drop_uid(uid: int, owned: list[str], keep_reading: bool = False, death: int | None = None) -> None:
     """Hand the program's folders to ``uid`` and become it, with no groups; capabilities go with root, all
-    but CAP_DAC_READ_SEARCH when ``keep_reading`` (the program must read a project only root may enter)."""
+    but CAP_DAC_READ_SEARCH when ``keep_reading`` (the program must read a project only root may enter).
+    ``death``: the parent-death signal to hold afterwards, when the caller knows it (else it is read here)."""
+    hand_over(uid, [path for path in owned if _handable(path)], keep_reading, death)
+
+
+def hand_over(uid: int, owned: list[str], keep_reading: bool = False, death: int | None = None,
+              parent: int | None = None) -> None:
+    """``drop_uid`` for folders already known to be ``_handable``; ``parent``: the pid this process must still
+    be the child of once its uid has changed (else the one it has now)."""
     for path in owned:
-        if _handable(path):
-            os.chown(path, uid, uid)
+        os.chown(path, uid, uid)
     if keep_reading:
         _bound_to(1 << _CAP_DAC_READ_SEARCH)
         libc().prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
-    with _switching():
+    with _switching(death, dumpable=0, parent=parent):
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
@@ -254,7 +274,7 @@ def drop_uid(uid: int, owned: list[str], keep_reading: bool = False) -> None:
 
 def as_uid(uid: int, action) -> None:
     """Run ``action`` with real and effective uid ``uid``, root kept as the saved uid to come back to."""
-    with _switching():
+    with _switching(*_held()):
         os.setresuid(uid, uid, 0)
         try:
             action()
@@ -264,21 +284,49 @@ def as_uid(uid: int, action) -> None:
 
 class _switching:
     """Around a change of uid: the kernel clears the parent-death signal and the dumpable flag on it; both
-    are put back, and a process whose parent died meanwhile (taking the signal with it) exits."""
+    are put back, and a process whose parent died meanwhile (taking the signal with it) exits. ``death`` and
+    ``dumpable``: what to put back when the caller knows it (each read is a ctypes call, and in a forked child
+    every call costs page copies); ``dumpable=0`` when the caller sets the flag itself afterwards."""
+
+    def __init__(self, death: int | None = None, dumpable: int | None = None, parent: int | None = None) -> None:
+        self.death = death
+        self.dumpable = dumpable
+        self.parent = parent
 
     def __enter__(self) -> None:
-        self.death = ctypes.c_int(0)
-        libc().prctl(_PR_GET_PDEATHSIG, ctypes.byref(self.death), 0, 0, 0)
-        self.dumpable = libc().prctl(_PR_GET_DUMPABLE, 0, 0, 0, 0)
-        self.parent = os.getppid()
+        if self.death is None or self.dumpable is None:
+            death, dumpable = _read_held()
+            self.death = death if self.death is None else self.death
+            self.dumpable = dumpable if self.dumpable is None else self.dumpable
+        if self.parent is None:
+            self.parent = os.getppid()
 
     def __exit__(self, *exc) -> None:
-        if self.death.value:
-            libc().prctl(_PR_SET_PDEATHSIG, self.death.value, 0, 0, 0)
+        if self.death:
+            libc().prctl(_PR_SET_PDEATHSIG, self.death, 0, 0, 0)
             if os.getppid() != self.parent:
                 os._exit(1)
         if self.dumpable > 0:
             libc().prctl(_PR_SET_DUMPABLE, self.dumpable, 0, 0, 0)
+
+
+_HELD: dict[int, tuple[int, int]] = {}
+
+
+def _held() -> tuple[int, int]:
+    """This process's parent-death signal and whether it is dumpable, read once per process: ``as_uid`` puts
+    both back after every switch, so a worker that kills each program as its uid reads them only once."""
+    pid = os.getpid()
+    if pid not in _HELD:
+        _HELD.clear()
+        _HELD[pid] = _read_held()
+    return _HELD[pid]
+
+
+def _read_held() -> tuple[int, int]:
+    death = ctypes.c_int(0)
+    libc().prctl(_PR_GET_PDEATHSIG, ctypes.byref(death), 0, 0, 0)
+    return death.value, libc().prctl(_PR_GET_DUMPABLE, 0, 0, 0, 0)
 
 
 _CAPSET = {"x86_64": 126, "aarch64": 91}
@@ -320,9 +368,15 @@ def drop_capabilities() -> None:
     _capset(0)
 
 
+_NO_NEW_PRIVS: list[bool] = []  # set in this process, or in the worker it was forked from: it cannot be unset
+
+
 def no_new_privs() -> None:
+    if _NO_NEW_PRIVS:
+        return
     if libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise SandboxError("prctl(PR_SET_NO_NEW_PRIVS) failed: " + os.strerror(ctypes.get_errno()))
+    _NO_NEW_PRIVS.append(True)
 
 
 def process_limit(limits, plan: Plan) -> int | None:
@@ -349,7 +403,7 @@ class Prepared:
     (its folder, its Landlock ruleset). A warm worker prepares before it forks, so the child it forks, where
     every page it writes is a copy, only makes the calls that change the process (``apply``)."""
 
-    __slots__ = ("plan", "rlimits", "enter", "here", "rules", "uid", "owned", "keep_reading")
+    __slots__ = ("plan", "rlimits", "enter", "here", "rules", "uid", "owned", "keep_reading", "death", "parent")
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -358,8 +412,10 @@ class Prepared:
         self.here: int | None = None
         self.rules: int | None = None
         self.uid: int | None = None
-        self.owned: list[str] = []
+        self.owned: list[str] = []  # the folders handed to the program's uid (checked ``_handable``)
         self.keep_reading = False
+        self.death = 0  # a parent-death signal ``apply`` sets (a worker's child), kept across the uid change
+        self.parent: int | None = None  # with ``death``: the process that must still be the parent once it is set
 
     def fds(self) -> tuple[int, ...]:
         """The descriptors ``apply`` needs (a child closing what it inherited keeps these)."""
@@ -394,14 +450,15 @@ def prepare(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
             raise SandboxError(f"cgroup: {exc}") from None
     out.rlimits = limit_values(limits, process_limit(limits, plan) if processes == -1 else processes)
     out.uid = uid
-    out.owned = [p for p in (workdir, *writable) if p]
+    folders = [p for p in (workdir, *writable) if p]
+    out.owned = [p for p in folders if _handable(p)]
     try:
         # Opened while still root: the folders' paths may pass through folders only root can enter (a pytest
         # tmp_path), and once the folder belongs to the program root itself cannot enter it (no DAC override).
         out.here = os.open(workdir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC) if workdir else None
         if plan.landlock:
             try:
-                out.rules = landlock.ruleset(out.owned, plan.landlock)
+                out.rules = landlock.ruleset(folders, plan.landlock)
             except OSError as exc:
                 raise SandboxError(f"landlock: {exc}") from None
         if plan.uid:
@@ -435,10 +492,14 @@ def apply(prepared: Prepared) -> None:
                 resource.setrlimit(which, (value, value))
             except (ValueError, OSError):
                 pass
+        if prepared.death and not plan.uid:
+            libc().prctl(_PR_SET_PDEATHSIG, prepared.death, 0, 0, 0)
+            if prepared.parent is not None and os.getppid() != prepared.parent:
+                os._exit(1)  # the parent died before the signal was set: nothing would end this process
         if plan.uid:
             try:
                 uid = program_uid(os.getpid(), base=plan.uid_base) if prepared.uid is None else prepared.uid
-                drop_uid(uid, prepared.owned, keep_reading=prepared.keep_reading)
+                hand_over(uid, prepared.owned, prepared.keep_reading, prepared.death or None, prepared.parent)
             except OSError as exc:
                 raise SandboxError(f"uid drop: {exc}") from None
         elif os.geteuid() == 0:
@@ -458,6 +519,19 @@ def apply(prepared: Prepared) -> None:
     finally:
         prepared.close()
     if plan.seccomp:
+        try:
+            seccomp.install()
+        except OSError as exc:
+            raise SandboxError(f"seccomp: {exc}") from None
+
+
+def seal_worker(plan: Plan) -> None:
+    """In a warm worker, once, before its first fork: no_new_privs and the seccomp filter, which every child
+    it forks then holds from birth (the kernel copies both to a forked child; installing the filter costs each
+    child a compile of it otherwise). A child's ``apply`` finds both held and sets neither again. The worker
+    needs none of the calls the filter refuses. Raises SandboxError."""
+    if plan.seccomp:
+        no_new_privs()
         try:
             seccomp.install()
         except OSError as exc:

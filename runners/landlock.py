@@ -79,23 +79,45 @@ def ruleset(writable: list[str], version: int) -> int:
     if fd < 0:
         raise LandlockError(ctypes.get_errno(), "landlock_create_ruleset: " + os.strerror(ctypes.get_errno()))
     try:
-        for path in [*writable, *_WRITABLE_FILES]:
+        for path in writable:
             is_dir = os.path.isdir(path)
             if not is_dir and not os.path.exists(path):
                 continue
-            rights = fs if is_dir else fs & (_WRITE_FILE | _TRUNCATE)
             target = os.open(path, os.O_PATH | os.O_CLOEXEC)
             try:
-                rule = ctypes.create_string_buffer(struct.pack("=Qi", rights, target), 12)
-                if syscall(_ADD_RULE, fd, ctypes.c_uint32(_RULE_PATH_BENEATH), rule, ctypes.c_uint32(0)) < 0:
-                    err = ctypes.get_errno()
-                    raise LandlockError(err, f"landlock_add_rule {path}: {os.strerror(err)}")
+                _add_rule(fd, path, target, fs if is_dir else fs & (_WRITE_FILE | _TRUNCATE))
             finally:
                 os.close(target)
+        for path, target, is_dir in _writable_files():
+            _add_rule(fd, path, target, fs if is_dir else fs & (_WRITE_FILE | _TRUNCATE))
     except BaseException:
         os.close(fd)
         raise
     return fd
+
+
+def _add_rule(ruleset_fd: int, path: str, target: int, rights: int) -> None:
+    rule = ctypes.create_string_buffer(struct.pack("=Qi", rights, target), 12)
+    if _syscall()(_ADD_RULE, ruleset_fd, ctypes.c_uint32(_RULE_PATH_BENEATH), rule, ctypes.c_uint32(0)) < 0:
+        err = ctypes.get_errno()
+        raise LandlockError(err, f"landlock_add_rule {path}: {os.strerror(err)}")
+
+
+_OPENED: dict[int, list[tuple[str, int, bool]]] = {}
+
+
+def _writable_files() -> list[tuple[str, int, bool]]:
+    """``_WRITABLE_FILES`` that exist: (path, a path descriptor opened once per process, whether a folder). A
+    warm worker makes a ruleset for every program; a process forked from it opens its own."""
+    pid = os.getpid()
+    if pid not in _OPENED:
+        opened = []
+        for path in _WRITABLE_FILES:
+            if os.path.exists(path):
+                opened.append((path, os.open(path, os.O_PATH | os.O_CLOEXEC), os.path.isdir(path)))
+        _OPENED.clear()
+        _OPENED[pid] = opened
+    return _OPENED[pid]
 
 
 def enforce(fd: int) -> None:

@@ -92,6 +92,7 @@ def program(arch: str | None = None) -> list[tuple[int, int, int, int]]:
 
 
 _LOADED: tuple | None = None  # (prctl, sock_fprog, the filter it points to), built once per process
+_INSTALLED: list[bool] = []  # this process holds the filter: it installed it, or was forked from one that did
 
 
 def program_bytes() -> bytes:
@@ -110,8 +111,13 @@ def _loaded() -> tuple:
 
 
 def install() -> None:
-    """Load the filter into this process; it stays across fork and exec. Needs no_new_privs first."""
+    """Load the filter into this process; it stays across fork and exec. Needs no_new_privs first. A process
+    that already holds it (a child forked from a warm worker that installed it) keeps it and loads no second
+    copy: the kernel would run both on every call."""
+    if _INSTALLED:
+        return
     prctl, prog, _ = _loaded()
     if prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, prog, 0, 0) != 0:
         err = ctypes.get_errno()
         raise OSError(err, "seccomp filter refused: " + errno.errorcode.get(err, str(err)))
+    _INSTALLED.append(True)

@@ -42,6 +42,7 @@ PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 ANNOUNCE_SECONDS = 0.05
 IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.M)
+TRIM_EVERY = 64
 try:
     LIBC = ctypes.CDLL(None, use_errno=True)
 except OSError:
@@ -168,29 +169,34 @@ class Job:
             prepared, failed = prepare_child(self.limits, workdir, self.job.get("read") or ()), None
         except Exception as exc:  # noqa: BLE001 -- the child reports it, as when confining itself fails
             prepared, failed = None, exc
+        needed = prepared.fds() if prepared is not None else ()
+        # the results pipe sits at an unremarkable number and is not inherited by exec'd programs
+        keep = 100 + int.from_bytes(os.urandom(2), "little") % 900
+        while keep in needed:
+            keep += 1
+        spans, low = [], 3
+        for fd in sorted((*needed, keep)):
+            spans.append((low, fd))
+            low = fd + 1
+        spans.append((low, 1 << 16))
+        if prepared is not None:
+            # set by the child as it confines itself (after its uid changes), which then checks this worker is
+            # still its parent, so a child whose worker died before has no way to run on
+            prepared.death, prepared.parent = signal.SIGKILL, worker.pid
+        null = worker.null()
+        worker.trim()
         started = time.monotonic()
         pid = self.fork()
         if pid == 0:  # the child: nothing of the worker's but the results pipe stays open
+            # Every page the child writes before the program runs is a copy: all that can be is worked out above.
             try:
                 gc.freeze()  # the worker's objects: the child's collections need not visit (and copy) them
                 os.dup2(out_w, 1)
                 os.dup2(out_w, 2)
-                null = os.open(os.devnull, os.O_RDONLY)
                 os.dup2(null, 0)
-                needed = prepared.fds() if prepared is not None else ()
-                # the results pipe sits at an unremarkable number and is not inherited by exec'd programs
-                keep = 100 + int.from_bytes(os.urandom(2), "little") % 900
-                while keep in needed:
-                    keep += 1
                 os.dup2(rec_w, keep, inheritable=False)
-                low = 3
-                for fd in sorted((*needed, keep)):
-                    os.closerange(low, fd)
-                    low = fd + 1
-                os.closerange(low, 1 << 16)
-                prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-                if os.getppid() != worker.pid:
-                    os._exit(1)
+                for low, high in spans:
+                    os.closerange(low, high)
                 if failed is not None:
                     raise failed
                 enter(keep, workdir, lambda folder: enter_child(prepared))
@@ -375,6 +381,26 @@ class Worker:
             self.children_file = open("/proc/self/task/%d/children" % self.pid, "rb", buffering=0)
         except OSError:
             self.children_file = None
+        self.devnull = None
+        self.jobs = 0
+        from seidr.runners.confine import seal_worker
+        from seidr.runners.sandbox import plan
+
+        seal_worker(plan())
+
+    def trim(self):
+        """Every ``TRIM_EVERY`` jobs, give the memory the worker has freed back to the system: a page it holds is
+        a page table entry every fork copies and every child's exit tears down again. (Not every job: each call
+        releases every free range of the heap again, one system call each.)"""
+        self.jobs += 1
+        if LIBC is not None and self.jobs % TRIM_EVERY == 1:
+            LIBC.malloc_trim(0)
+
+    def null(self):
+        """``/dev/null``, opened once: each child reads it as its standard input."""
+        if self.devnull is None:
+            self.devnull = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+        return self.devnull
 
     def sweep(self):
         """Kill what the last programs left behind, reaping without waiting; the number still there. As a child
