@@ -465,7 +465,7 @@ class Worker:
 
     def preload(self, names):
         """Import these of ``PRELOAD`` here, once, so the children forked from now on start with them."""
-        names = [name for name in names if name in self.unloaded]
+        names = [name for name in dict.fromkeys(names) if name in self.unloaded]
         for name in names:
             self.unloaded.remove(name)
             try:

@@ -90,6 +90,29 @@ async def test_a_draft_replaces_the_function_and_keeps_the_module_around_it(tmp_
     assert verdict.passed
 
 
+async def test_a_draft_that_imports_what_its_module_imports_is_judged_by_a_fresh_worker(tmp_path, runner):
+    # HumanEval's shape: the prompt and the completed program both start with the same imports
+    module = write(tmp_path, "bank.py", '''\
+from typing import List
+import collections.abc
+
+
+def below_zero(operations: List[int]) -> bool:
+    """
+    >>> below_zero([1, 2, -4, 5])
+    True
+    >>> below_zero([1, 2])
+    False
+    """
+''')
+    draft = ("from typing import List\nimport collections.abc, typing\n\n\n"
+             "def below_zero(operations: List[int]) -> bool:\n"
+             "    balance = 0\n    for op in operations:\n        balance += op\n"
+             "        if balance < 0:\n            return True\n    return False\n")
+    (verdict,) = await runner.judge(problem_in(module, "below_zero"), [Program(draft, origin="draft")])
+    assert verdict.passed, verdict
+
+
 async def test_an_error_in_a_draft_points_into_the_draft(tmp_path, runner):
     problem = problem_in(write(tmp_path, "calc.py", CALC), "add")
     (verdict,) = await runner.judge(problem, [Program("def add(a, b):\n    total = a + b\n    return total / 0\n")])
