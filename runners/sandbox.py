@@ -34,7 +34,6 @@ import atexit
 import functools
 import os
 import re
-import shutil
 import signal
 import sys
 import time
@@ -82,6 +81,12 @@ _HELPER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN")
 _UNSHARE_RUN = ("--net", "--pid", "--fork", "--kill-child", "--mount-proc")
 # by path: a caller may start workers with a PATH that does not hold it
 _ENV = next((p for p in ("/usr/bin/env", "/bin/env") if os.path.exists(p)), "env")
+
+
+def _which(name: str) -> str | None:
+    import shutil  # here, not at the top: a worker imports this module and never needs it (nor bz2, lzma, zlib)
+
+    return shutil.which(name)
 
 
 def _works(argv: Sequence[str]) -> tuple[str | None, bool]:
@@ -163,10 +168,10 @@ def _worker_prefix(level: str, readable: Sequence[str] = (), cgroup_bases: Seque
     import tempfile
 
     if level == "bwrap":
-        return [shutil.which("bwrap") or "bwrap", *_BWRAP_NS, *_caps(_WORKER_CAPS),
+        return [_which("bwrap") or "bwrap", *_BWRAP_NS, *_caps(_WORKER_CAPS),
                 *_view(readable, [tempfile.gettempdir(), *cgroup_bases])]
     if level == "unshare":
-        return [shutil.which("unshare") or "unshare", "--net"]
+        return [_which("unshare") or "unshare", "--net"]
     return []
 
 
@@ -187,7 +192,7 @@ def isolation() -> Isolation:
     if where:
         cgroups.sweep(where, uid_base())
         atexit.register(_release, os.getpid(), where)
-    wrappers = [shutil.which(name) for name in ("bwrap", "unshare")]
+    wrappers = [_which(name) for name in ("bwrap", "unshare")]
     key = probe.machine_key(wrappers, [*_needed_raw(), _tempdir()], _hidden(), where)
     found = probe.load_cached(key)
     _FROM_CACHE[:] = [found is not None]
@@ -312,6 +317,8 @@ def _probe(level: str, where: dict[str, str]) -> dict | None:
         found = json.loads(done.stdout.decode().strip().splitlines()[-1])
     except (OSError, subprocess.SubprocessError, ValueError, IndexError):
         return None
+    import shutil
+
     shutil.rmtree(found.get("workdir", ""), ignore_errors=True)
     where = Plan.from_json(found["plan"]).cgroups
     if where:
@@ -552,10 +559,10 @@ async def _slot() -> int:
 
 def _run_prefix(level: str, writable: list[str], readable: list[str], cgroup_bases: list[str]) -> list[str]:
     if level == "bwrap":
-        return [shutil.which("bwrap") or "bwrap", *_BWRAP_NS, "--unshare-pid", *_caps(_HELPER_CAPS),
+        return [_which("bwrap") or "bwrap", *_BWRAP_NS, "--unshare-pid", *_caps(_HELPER_CAPS),
                 *_view(readable, [*writable, *cgroup_bases]), "--chdir", "/"]  # the helper enters workdir
     if level == "unshare":
-        return [shutil.which("unshare") or "unshare", *_UNSHARE_RUN]
+        return [_which("unshare") or "unshare", *_UNSHARE_RUN]
     return []
 
 
@@ -583,7 +590,7 @@ async def run_process(
     iso = isolation()
     _guard_judge(iso.plan)
     folders = [p for p in (workdir, *(writable if writable is not None else [tempfile.gettempdir()])) if p]
-    program = shutil.which(argv[0]) or argv[0]
+    program = _which(argv[0]) or argv[0]
     slot = await _slot()
     try:
         uid = program_uid(os.getpid(), slot, iso.plan.uid_base)
