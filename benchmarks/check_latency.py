@@ -6,7 +6,8 @@ cold ``seidr check`` beside plain doctest on examples/prices.py, in this reposit
 
 "Cold" is a fresh process, with the bytecode of seidr compiled as an installed copy has it (compiled here first,
 since a checkout run with PYTHONDONTWRITEBYTECODE never writes it) and the sandbox's probe kept on disk by an
-earlier run (the first run on a machine probes: shown apart).
+earlier run (the first run on a machine probes: shown apart). Last, the floor under a cold check: a bare
+interpreter and one that only imports what a check runs on, beside doctest.
 """
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ def f{i}(x, y=1):
 
 
 ROOT = Path(__file__).resolve().parent.parent
+# the runner's async API, doctest's parser, extraction and the Python runner: a cold check imports at least these
+FLOOR_IMPORTS = "import asyncio, doctest, seidr.synth.extract, seidr.runners.python, seidr.commands.check"
 
 
 def timed(argv: list[str], cwd: Path, rounds: int) -> float:
@@ -117,6 +120,9 @@ def main() -> None:
         check_prices, doctest_prices = timed_side_by_side(
             [[sys.executable, "-m", "seidr", "check", str(prices)], [sys.executable, "-m", "doctest", str(prices)]],
             ROOT, 2 * args.rounds + 1, env) if has_check else ([], [])
+        floor = [median(t) for t in timed_side_by_side(
+            [[sys.executable, "-c", "pass"], [sys.executable, "-c", FLOOR_IMPORTS],
+             [sys.executable, "-m", "doctest", "generated.py"]], folder, 2 * args.rounds + 1)]
     print("file: 20 functions x 3 doctests; medians of", args.rounds, "rounds")
     print(f"  server, didSave -> publishDiagnostics, fresh   {fresh * 1000:8.1f} ms")
     print(f"  server, didSave -> publishDiagnostics, warm    {warm * 1000:8.1f} ms   (target < 20 ms)")
@@ -139,6 +145,11 @@ def main() -> None:
         print(f"  python -m doctest (no isolation)                {median(doctest_prices) * 1000:8.1f} ms   "
               f"(fastest {min(doctest_prices) * 1000:.1f})")
         print(f"  seidr check / doctest   {median(check_prices) / median(doctest_prices):6.1f}x   (target <= 2x)")
+        print(f"what any cold check pays before it reads a file; medians of {2 * args.rounds + 1} rounds, side by side")
+        print(f"  python -c pass                                  {floor[0] * 1000:8.1f} ms")
+        print(f"  python importing what a check runs on           {floor[1] * 1000:8.1f} ms   ({FLOOR_IMPORTS[7:]})")
+        print(f"  python -m doctest generated.py                  {floor[2] * 1000:8.1f} ms")
+        print(f"  those imports / doctest {floor[1] / floor[2]:6.1f}x")
 
 
 if __name__ == "__main__":
