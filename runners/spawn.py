@@ -58,7 +58,9 @@ def early(script: str = WORKER) -> None:
         try:
             _EARLY[script] = (root, spawn(root, 1, script))
         except WorkerStartError:
-            os.rmdir(root)
+            import shutil
+
+            shutil.rmtree(root, ignore_errors=True)  # holds the log opened for the worker that did not start
 
 
 def take_early(script: str) -> tuple[str, Spawned] | None:
