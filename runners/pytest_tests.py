@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from seidr.runners.example import Example
+from seidr.runners.job import make_job
 from seidr.runners.limits import Limits
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
+from seidr.runners.records import Tampered, exception_text, read_records, stopped, unfinished
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
 
 # pytest's own search order for its configuration (pytest 9; older versions read a subset of these)
@@ -209,8 +211,6 @@ def make_test_job(problem: Problem, program: Program, tests: list[Example], limi
     """What a pytest worker needs for one program: the module and program as for doctests (``make_job``), the
     tests to select (file and name), the files it compiles ahead (test files and conftests), and pytest's
     command line. No test outcome is in it."""
-    from seidr.runners.python import make_job
-
     job = make_job(problem, program, tests, limits)
     paths = [file_of(e, problem) for e in tests]
     config = locate(os.path.dirname(paths[0]))
@@ -260,8 +260,6 @@ class Observed:
 def follow(records: list[tuple[str, int, dict]]) -> Observed:
     """``begin``, ``load``, ``collected``, ``start k``/``done k`` for k = 0, 1, ..., ``end``; the first two after
     ``begin`` may be missing when pytest stopped early. Anything else raises ``Tampered``."""
-    from seidr.runners.python import Tampered
-
     seen = Observed()
     stage = "begin"
     for position, (kind, index, payload) in enumerate(records):
@@ -295,8 +293,6 @@ def follow(records: list[tuple[str, int, dict]]) -> Observed:
 
 
 def assemble(examples: tuple[Example, ...], tests: list[tuple[int, Example]], job: dict, report, limits: Limits) -> Verdict:
-    from seidr.runners.python import Tampered, _exception_text, _stopped, read_records
-
     output = report.output.decode("utf-8", errors="replace") + ("\n[output cut]" if report.output_cut else "")
     indices = [i for i, _ in tests]
     try:
@@ -304,10 +300,10 @@ def assemble(examples: tuple[Example, ...], tests: list[tuple[int, Example]], jo
     except Tampered as why:
         return _whole(examples, indices, f"the program interfered with the judge's results ({why})", output)
     if seen.load is not None and not seen.load.get("ok"):
-        return _whole(examples, indices, "the module did not load: " + _exception_text(seen.load), output)
+        return _whole(examples, indices, "the module did not load: " + exception_text(seen.load), output)
     if seen.collected is None:
         if seen.end is None:
-            why = _stopped(report, limits, "while pytest started")
+            why = stopped(report, limits, "while pytest started")
         else:
             why = f"pytest stopped before it ran the tests (exit code {seen.end.get('rc')})"
             last = _last_lines(output)
@@ -328,8 +324,6 @@ def assemble(examples: tuple[Example, ...], tests: list[tuple[int, Example]], jo
 
 
 def _results(tests: list[tuple[int, Example]], seen: Observed, report, limits: Limits) -> dict[int, ExampleResult]:
-    from seidr.runners.python import _stopped, _unfinished
-
     items = seen.collected.get("items") or {}
     errors = seen.collected.get("errors") or {}
     xfail = seen.collected.get("xfail") or {}
@@ -341,12 +335,12 @@ def _results(tests: list[tuple[int, Example]], seen: Observed, report, limits: L
     last: dict[int, dict | None] = {}
     for item, payload in seen.runs:
         last[item] = payload
-    unfinished = seen.runs[-1][0] if seen.runs and seen.runs[-1][1] is None else None
+    cut_short = seen.runs[-1][0] if seen.runs and seen.runs[-1][1] is None else None
     stop = None
-    if unfinished is not None:
+    if cut_short is not None:
         stop = "not run: an earlier test " + ("timed out" if report.timeout in ("example", "program") else "did not finish")
     elif seen.end is None:
-        stop = "not run: " + _stopped(report, limits, "before it")
+        stop = "not run: " + stopped(report, limits, "before it")
     results: dict[int, ExampleResult] = {}
     for position, (index, example) in enumerate(tests):
         positions = sorted(by_example.get(position, []))
@@ -355,8 +349,8 @@ def _results(tests: list[tuple[int, Example]], seen: Observed, report, limits: L
             continue
         outcomes = []
         for item in positions:
-            if item == unfinished:
-                result = _unfinished(example, report, limits)
+            if item == cut_short:
+                result = unfinished(example, report, limits)
                 outcomes.append((result.outcome.value, result.message, None, "", item))
             elif item in last:
                 done = last[item]

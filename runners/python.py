@@ -34,16 +34,10 @@ Verdicts are cached by a hash of (program, context, path, name, examples, limits
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import dataclasses
-import doctest
 import hashlib
-import json
 import os
-import re
-import secrets
-import signal
 import time
 from collections import OrderedDict
 from typing import Sequence
@@ -53,17 +47,16 @@ from seidr.runners.limits import Limits
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
+from seidr.runners.compare import compare
+from seidr.runners.job import make_job, module_of
+from seidr.runners.records import Tampered, exception_text, follow, read_records, stopped, unfinished
 from seidr.runners.workers import HARNESS, WORKER, Pool, Report, WorkerLost, WorkerStartError, pool_for
-from seidr.runners.sandbox import confine_failure
 
 RUNNABLE = ("doctest", "assert")
 TESTS = "test"  # pytest tests of the workspace, judged by ``pytest_tests`` on workers of their own
 PYTEST_WORKER = os.path.join(HARNESS, "pytest_worker.py")
 CACHE_SIZE = 4096
 GRACE_SECONDS = 10.0  # how far past its own deadline a worker may be before it counts as wedged
-_CHECKER = doctest.OutputChecker()
-_EXCEPTION_RE = re.compile(r"^Traceback \((?:most recent call last|innermost last)\):\s*$.*?^(?P<msg>\w+.*)",
-                           re.MULTILINE | re.DOTALL)
 
 
 class _Shared:
@@ -204,7 +197,6 @@ class PythonRunner:
         return dataclasses.replace(verdict, seconds=time.monotonic() - started), report.timeout != "cancelled"
 
 
-# the job ------------------------------------------------------------------------------------------------------
 def cache_key(problem: Problem, program: Program, examples: tuple[Example, ...], limits: Limits,
               hidden: bool) -> str:
     fields = [program.code, problem.context, problem.path or "", problem.name, problem.code, repr(limits), repr(hidden)]
@@ -222,111 +214,7 @@ def cache_key(problem: Problem, program: Program, examples: tuple[Example, ...],
     return digest.hexdigest()
 
 
-def module_of(path: str | None) -> tuple[str, str | None, str | None]:
-    """(module name, package, folder for ``sys.path``) for the file at ``path``, as pytest's default import
-    mode finds them: up through folders with an ``__init__.py``, the first folder without one goes on the path."""
-    if not path:
-        return "program", None, None
-    folder, filename = os.path.split(os.path.abspath(path))
-    name = os.path.splitext(filename)[0]
-    parts = [] if name == "__init__" else [name]
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
-        folder, package = os.path.split(folder)
-        parts.insert(0, package)
-        if not package:
-            break
-    dotted = ".".join(parts) or os.path.basename(folder) or "program"
-    package = dotted if name == "__init__" else (dotted.rpartition(".")[0] or None)
-    return dotted, package, folder
-
-
-def make_job(problem: Problem, program: Program, examples: list[Example], limits: Limits) -> dict:
-    """What the worker needs for one program, and nothing it must not see: no expected value."""
-    module, package, folder = module_of(problem.path)
-    # The user's own function, unchanged, is already in the module: running it again would repeat its
-    # decorators' side effects and lose its real line numbers.
-    in_context = bool(problem.code.strip()) and program.code == problem.code and problem.code in problem.context
-    return {
-        "nonce": secrets.token_hex(16),
-        "module": module,
-        "package": package,
-        "sys_path": folder,
-        "read": [folder] if folder else [],
-        "path": os.path.abspath(problem.path) if problem.path else None,
-        "context": problem.context,
-        "code": None if in_context else program.code,
-        "name": problem.name,
-        "examples": [{"source": e.source, "kind": e.kind, "label": e.label} for e in examples],
-        "limits": vars(limits),
-    }
-
-
-# reading the report ----------------------------------------------------------------------------------------
-class Tampered(Exception):
-    pass
-
-
-def read_records(raw: bytes, nonce: str) -> list[tuple[str, int, dict]]:
-    """The child's records (JSON bodies), checked for nonce and order; a frame cut short by a kill at the end is
-    dropped."""
-    out: list[tuple[str, int, dict]] = []
-    pos = 0
-    while pos < len(raw):
-        end = raw.find(b"\n", pos)
-        if end < 0:
-            break
-        try:
-            tag, seq, kind, index, length = raw[pos:end].decode("ascii").split(" ")
-            seq_n, index_n, length_n = int(seq), int(index), int(length)
-        except (UnicodeDecodeError, ValueError):
-            raise Tampered("a malformed record") from None
-        if end + 1 + length_n > len(raw):
-            break
-        if tag != nonce:
-            raise Tampered("a record without this run's nonce")
-        if seq_n != len(out):
-            raise Tampered("a record out of sequence")
-        try:
-            payload = json.loads(raw[end + 1:end + 1 + length_n].decode("utf-8", "surrogatepass"))
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise Tampered("an unreadable record") from None
-        if not isinstance(payload, dict):
-            raise Tampered("an unreadable record")
-        out.append((kind, index_n, payload))
-        pos = end + 1 + length_n
-    return out
-
-
-def follow(records: list[tuple[str, int, dict]], count: int) -> tuple[dict | None, dict[int, dict], int | None, bool]:
-    """(load record, done records by example, the example started but not done, whether ``end`` came),
-    raising ``Tampered`` for anything out of the expected order."""
-    expected = ["begin", "load"]
-    load, done, running, ended = None, {}, None, False
-    for position, (kind, index, payload) in enumerate(records):
-        if position < 2:
-            if kind != expected[position]:
-                raise Tampered(f"a {kind!r} record where {expected[position]!r} belongs")
-            if kind == "load":
-                load = payload
-            continue
-        if ended or not (load or {}).get("ok"):
-            raise Tampered("a record after the end")
-        step = position - 2
-        want_kind = "start" if step % 2 == 0 else "done"
-        want_index = step // 2
-        if kind == "end" and step % 2 == 0 and want_index == count:
-            ended = True
-            continue
-        if kind != want_kind or index != want_index or want_index >= count:
-            raise Tampered(f"a {kind!r} record for example {index} out of order")
-        if kind == "start":
-            running = index
-        else:
-            done[index] = payload
-            running = None
-    return load, done, running, ended
-
-
+# reading the report --------------------------------------------------------------------------------------
 def assemble(examples: tuple[Example, ...], runnable: list[tuple[int, Example]], job: dict, report: Report,
              limits: Limits) -> Verdict:
     output = report.output.decode("utf-8", errors="replace") + ("\n[output cut]" if report.output_cut else "")
@@ -337,9 +225,9 @@ def assemble(examples: tuple[Example, ...], runnable: list[tuple[int, Example]],
         return _whole(examples, message, output)
     if load is None or not load.get("ok"):
         if load is None:
-            message = "the module did not finish loading: " + _stopped(report, limits, "while loading")
+            message = "the module did not finish loading: " + stopped(report, limits, "while loading")
         else:
-            message = "the module did not load: " + _exception_text(load)
+            message = "the module did not load: " + exception_text(load)
         return _whole(examples, message, output)
     results: dict[int, ExampleResult] = {}
     stop: str | None = None
@@ -351,12 +239,12 @@ def assemble(examples: tuple[Example, ...], runnable: list[tuple[int, Example]],
                 return _whole(examples, "the program interfered with the judge's results (an unreadable result)",
                               output)
         elif position == running:
-            results[index] = _unfinished(example, report, limits)
+            results[index] = unfinished(example, report, limits)
             stop = f"not run: the example on line {example.line + 1} " + (
                 "timed out" if results[index].outcome is Outcome.TIMEOUT else "did not finish")
         else:
             results[index] = ExampleResult(example, Outcome.ERROR, example.expected,
-                                           message=stop or "not run: " + _stopped(report, limits, "before it"))
+                                           message=stop or "not run: " + stopped(report, limits, "before it"))
     return Verdict(tuple(results.get(i) or _static(e) for i, e in enumerate(examples)), output=output)
 
 
@@ -384,140 +272,4 @@ def _static(example: Example) -> ExampleResult:
                          message=f"the Python runner cannot run {example.kind!r} examples")
 
 
-def _unfinished(example: Example, report: Report, limits: Limits) -> ExampleResult:
-    if report.timeout == "example":
-        return ExampleResult(example, Outcome.TIMEOUT, example.expected,
-                             message=f"timed out after {limits.example_seconds:g} s")
-    if report.timeout == "program":
-        return ExampleResult(example, Outcome.TIMEOUT, example.expected,
-                             message=f"timed out: the program used up its {limits.program_seconds:g} s")
-    return ExampleResult(example, Outcome.ERROR, example.expected, message=_stopped(report, limits, "while it ran"))
-
-
-def _stopped(report: Report, limits: Limits, when: str) -> str:
-    """Why the child stopped reporting."""
-    if report.timeout == "program":
-        return f"timed out: the program used up its {limits.program_seconds:g} s"
-    if report.timeout == "example":
-        return f"timed out after {limits.example_seconds:g} s"
-    if report.timeout == "flood":
-        return "the program sent more result data than any example produces"
-    if report.timeout == "cancelled":
-        return "cancelled"
-    status = report.status
-    if status is None:
-        return f"the program ended {when}"
-    unconfined = confine_failure(status, report.output)
-    if unconfined:
-        return unconfined
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        try:
-            name = signal.Signals(number).name
-        except ValueError:
-            name = f"signal {number}"
-        hint = {"SIGXCPU": " (CPU time limit)", "SIGKILL": " (killed: out of memory or processes?)",
-                "SIGSEGV": " (crashed)", "SIGXFSZ": " (file size limit)"}.get(name, "")
-        return f"the program was killed by {name}{hint} {when}"
-    return f"the program ended the process (exit status {os.WEXITSTATUS(status)}) {when}"
-
-
-# comparing ---------------------------------------------------------------------------------------------------
-def _flags(example: Example) -> int:
-    flags = 0
-    for option in example.options:
-        name = option.lstrip("+-")
-        value = doctest.OPTIONFLAGS_BY_NAME.get(name, 0)
-        flags = flags & ~value if option.startswith("-") else flags | value
-    return flags
-
-
-def _want(text: str | None) -> str:
-    if not text:
-        return ""
-    return text if text.endswith("\n") else text + "\n"
-
-
-def _expected_exception(example: Example) -> str | None:
-    """doctest's ``exc_msg`` for an example that expects an exception, from ``exception`` (or, as some
-    extractors give it, the whole traceback)."""
-    text = example.exception
-    if text is None:
-        return None
-    match = _EXCEPTION_RE.match(text)
-    return _want(match.group("msg") if match else text)
-
-
-def _strip_details(message: str) -> str:
-    """doctest's IGNORE_EXCEPTION_DETAIL: the exception's name without its module or message."""
-    end = message.find("\n")
-    end = len(message) if end < 0 else end
-    colon = message.find(":", 0, end)
-    end = colon if colon >= 0 else end
-    return message[message.rfind(".", 0, end) + 1:end]
-
-
-def _is_literal(text: str) -> bool:
-    try:
-        ast.literal_eval(text.strip())
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return False
-    return bool(text.strip())
-
-
-def _exception_text(info: dict) -> str:
-    line = str(info.get("line", "")).strip() or "an exception"
-    where = str(info.get("where") or "")
-    return f"{line} ({where})" if where else line
-
-
-def compare(example: Example, record: dict, limits: Limits) -> ExampleResult:
-    printed = str(record.get("out") or "") + str(record.get("err") or "")
-    if record.get("cut"):
-        printed += f"\n[output cut at {limits.output_bytes} bytes]"
-    if example.kind == "assert":
-        return _compare_check(example, record, printed)
-    flags = _flags(example)
-    exc = record.get("exc")
-    exc_msg = _expected_exception(example)
-    got = str(record.get("got") or "")
-    if exc_msg is not None:
-        if exc:
-            actual = str(exc.get("line", ""))
-            ok = _CHECKER.check_output(exc_msg, actual, flags) or (
-                flags & doctest.IGNORE_EXCEPTION_DETAIL
-                and _CHECKER.check_output(_strip_details(exc_msg), _strip_details(actual), flags))
-            return ExampleResult(example, Outcome.PASSED if ok else Outcome.FAILED, exc_msg.strip(),
-                                 actual.strip(), output=printed)
-        return ExampleResult(example, Outcome.FAILED, exc_msg.strip(), got or "nothing raised", output=printed)
-    if exc:
-        return ExampleResult(example, Outcome.ERROR, example.expected, message=_exception_text(exc), output=printed)
-    want = _want(example.expected)
-    if not _CHECKER.check_output(want, got, flags):
-        return ExampleResult(example, Outcome.FAILED, example.expected, got, output=printed)
-    if record.get("suspect") and _is_literal(want):
-        plain = record.get("plain")
-        if plain is None or not _CHECKER.check_output(want, str(plain), flags):
-            shown = "has no value as plain data" if plain is None else f"is {str(plain).strip()} as plain data"
-            return ExampleResult(example, Outcome.FAILED, example.expected,
-                                 f"{got.strip()} (an object of the program's own class that {shown})",
-                                 output=printed)
-    return ExampleResult(example, Outcome.PASSED, example.expected, got, output=printed)
-
-
-def _compare_check(example: Example, record: dict, printed: str) -> ExampleResult:
-    exc = record.get("exc")
-    if not exc:
-        return ExampleResult(example, Outcome.PASSED, output=printed)
-    if record.get("assert"):
-        line = str(exc.get("source") or "") or example.describe()
-        if "left" in record and "right" in record:
-            return ExampleResult(example, Outcome.FAILED, str(record["right"]), str(record["left"]), message=line,
-                                 output=printed)
-        detail = str(exc.get("line", "")).strip()
-        actual = f"{line} failed" + (f": {detail.partition(': ')[2]}" if ": " in detail else "")
-        return ExampleResult(example, Outcome.FAILED, example.describe(), actual, message=line, output=printed)
-    return ExampleResult(example, Outcome.ERROR, message=_exception_text(exc), output=printed)
-
-
-__all__ = ["PythonRunner"]
+__all__ = ["PythonRunner", "module_of", "make_job", "Tampered"]

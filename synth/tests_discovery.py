@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 from seidr.runners.example import Example
 from seidr.runners.problem import Problem
 from seidr.runners.pytest_tests import PytestConfig, conftests, locate
-from seidr.runners.python import module_of
+from seidr.runners.job import module_of
 
 # pytest's defaults for the settings the scan honours
 PYTHON_FILES = ("test_*.py", "*_test.py")
