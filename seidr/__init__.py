@@ -22,10 +22,35 @@ if not _os.path.isdir(_os.path.join(_here, "runners")) and _os.path.isfile(
 
 
 def develop(*args, **kwargs):
-    """Search for a program that passes the given examples; see :func:`seidr.synth.develop.develop`."""
-    from seidr.synth.develop import develop as _develop
+    """Search for a program that passes the given examples.
 
-    return _develop(*args, **kwargs)
+    Two call shapes: today's ``develop(description, examples, language="python", model=..., calls=...)``
+    (:func:`seidr.synth.develop.develop`, returns a ranking), and the 2022-2023 SEIDR package's
+    ``develop(task_description, critic, examples, language='C++', beam_width=..., ...)`` for programs that read
+    standard input (:func:`seidr.synth.classic.develop`, returns the best program). A critic in second place or
+    any keyword only the older signature has selects the older one."""
+    from seidr.synth.classic import CLASSIC_KEYWORDS
+
+    if any(k in kwargs for k in CLASSIC_KEYWORDS) or (len(args) >= 2 and (args[1] is None or callable(args[1]))):
+        from seidr.synth.classic import develop as classic
+
+        return classic(*args, **kwargs)
+    from seidr.synth.classic import current_keywords
+    from seidr.synth.develop import develop as current
+
+    keywords = current_keywords()
+    unknown = sorted(set(kwargs) - set(keywords))
+    if unknown:
+        raise TypeError(f"develop() got an unexpected keyword argument {unknown[0]!r}; it takes "
+                        f"{', '.join(keywords)}")
+    return current(*args, **kwargs)
 
 
-__all__ = ["develop", "__version__"]
+def pbe_critic(task_description, tests, debug_template="Make sure {i} -> {o}"):
+    """The 2022-2023 SEIDR package's programming-by-example critic; see :func:`seidr.synth.classic.pbe_critic`."""
+    from seidr.synth.classic import pbe_critic as make
+
+    return make(task_description, tests, debug_template)
+
+
+__all__ = ["develop", "pbe_critic", "__version__"]

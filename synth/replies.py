@@ -200,6 +200,11 @@ def _context_names(problem) -> set[str]:
             for name in _bound(node)}
 
 
+def _whole_program(problem) -> bool:
+    examples = tuple(problem.examples) + tuple(problem.hidden_tests)
+    return bool(examples) and all(e.kind == "io" for e in examples)
+
+
 def _wrap_body(block: str, problem) -> str | None:
     """A reply that is only a function body (``return x + 1``) under the problem's own signature."""
     signature = textwrap.dedent(problem.signature or "").strip()
@@ -239,6 +244,10 @@ def _python(text: str, problem) -> Reply:
         if node is not None:
             found = (tree, lines, node, cls)
             break
+    if found is None and _whole_program(problem):
+        scripts = [b for tree, _, _, b in parsed if tree is not None and tree.body]
+        if scripts:  # a program judged on stdin and stdout may be a plain script, as such programs often are
+            return Reply(scripts[-1].strip("\n") + "\n")
     if found is None:
         for block in blocks:
             wrapped = _wrap_body(block, problem)
@@ -447,7 +456,8 @@ def _native(text: str, problem) -> Reply:
         code = _unwrap(block, r"\bverus!\s*\{") if language == "verus" else block
         if language in ("rust", "verus") and "." in problem.name:  # a method goes into the file's impl block
             code = _unwrap(code, r"(?m)^[ \t]*impl\b[^{;]*\{", rf"\bfn\s+{re.escape(short)}\b")
-        code = _drop_defined(_drop_items(code, language), language, context)
+        # a whole program (judged on stdin and stdout) keeps its main; elsewhere the judge brings its own
+        code = _drop_defined(code if short == "main" else _drop_items(code, language), language, context)
         if language in ("rust", "verus"):  # a `use` the file already has would be defined twice
             present = {l.strip() for l in context.splitlines() if l.strip().startswith("use ")}
             code = "\n".join(l for l in code.splitlines() if l.strip() not in present)
