@@ -59,6 +59,7 @@ def actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
         return []
     only = params.context.only
     out: list[types.CodeAction] = []
+    fixed: set[str] = set()  # functions whose main action is already offered as a quick fix
     if _wanted(QUICKFIX, only):
         by_function: dict[str, list] = {}
         for d in params.context.diagnostics:
@@ -71,12 +72,13 @@ def actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
                 title, command = found
                 out.append(_action(title, QUICKFIX, command, {"uri": uri, "function": problem.name,
                                                               "version": doc.version}, diagnostics, True))
+                fixed.add(problem.name)
     if _wanted(REWRITE, only):
         problem = problem_at(extraction, params.range.start.line)
         if problem is not None and with_checked_tests(ls, uri, problem).checked_examples():
             argument = {"uri": uri, "function": problem.name, "version": doc.version}
             found = main_action(ls, uri, problem, doc.version)
-            if found:
+            if found and problem.name not in fixed:  # an editor lists both kinds in one menu: offer it once
                 out.append(_action(found[0], REWRITE, found[1], argument))
             key = (uri, problem.name)
             if key in ls.jobs.running:
