@@ -105,26 +105,6 @@ def _examples(items: Iterable) -> tuple[Example, ...]:
     return tuple(out)
 
 
-def _signature_from(name: str, examples: tuple[Example, ...]) -> str:
-    """``def name(a, b):`` with as many parameters as the first call of ``name`` in the examples passes, so the
-    built-in search knows the function's arity; empty when no example calls it plainly."""
-    import ast
-
-    for example in examples:
-        try:
-            tree = ast.parse(example.source.strip())
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
-                if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-                    return ""
-                params = ", ".join("abcdefghijklmnopqrstuvwxyz"[i] if len(node.args) <= 26 else f"x{i}"
-                                   for i in range(len(node.args)))
-                return f"def {name}({params}):"
-    return ""
-
-
 def develop(description: str, examples: Iterable, language: str = "python", model: str | None = None,
             strategy: str = "seidr", *, name: str | None = None, signature: str = "", api_base: str | None = None,
             settings: dict | None = None, **budget) -> Ranking:
@@ -140,8 +120,6 @@ def develop(description: str, examples: Iterable, language: str = "python", mode
         if not match:
             raise ValueError("cannot tell the function's name from the examples; pass name=...")
         name = match.group(1)
-    if not signature:
-        signature = _signature_from(name, parsed)
     layer = {"strategy": strategy, "budget": budget, **({"model": model} if model else {}),
              **({"apiBase": api_base} if api_base else {})}
     merged, problems = load_settings(settings or {}, layer)

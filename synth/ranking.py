@@ -46,6 +46,12 @@ class Ranking:
     spend: dict = field(default_factory=dict)
     # program id -> how many candidates behaved the same on extra inputs (mbr only)
     agreement: dict = field(default_factory=dict)
+    # set when programs that pass every example behave differently elsewhere (``seidr.synth.ambiguity``)
+    ambiguity: object | None = None
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.ambiguity is not None
 
     @property
     def best(self) -> Candidate | None:

@@ -34,6 +34,11 @@ class EnumerationResult:
     reason: str
     verdict: Verdict | None = None
     searched: Program | None = None  # what the search produced, also when the runner rejected it
+    # other programs the runner saw pass every example that behave otherwise on ``probes`` (argument tuples
+    # near the examples'), each with its results there; the found program's results come first
+    alternatives: tuple[tuple[Program, Verdict], ...] = ()
+    behaviours: tuple[tuple[str, ...], ...] = ()
+    probes: tuple[tuple, ...] = ()
 
     @property
     def unsupported(self) -> bool:
@@ -65,16 +70,16 @@ def render(spec: Spec, signature: str, expression: str, context: str = "") -> st
     return (imports + "\n\n" if imports else "") + f"{head}\n    return {expression}\n"
 
 
-async def _judge(problem, program: Program, runner, limits) -> Verdict:
-    """The program's verdict from the Python runner (the caller's, or one made and closed here): a found
+async def _judge(problem, programs: list[Program], runner, limits) -> list[Verdict]:
+    """The programs' verdicts from the Python runner (the caller's, or one made and closed here): a found
     expression is offered only after the same runner and sandbox as any other program saw it pass."""
     if runner is not None:
-        return (await runner.judge(problem, [program], limits=limits))[0]
+        return await runner.judge(problem, programs, limits=limits)
     from seidr.synth.develop import runner_for
 
     owned = runner_for("python")
     try:
-        return (await owned.judge(problem, [program], limits=limits))[0]
+        return await owned.judge(problem, programs, limits=limits)
     finally:
         await owned.close()
 
@@ -89,16 +94,22 @@ async def enumerate_program(problem, *, seconds: float = 1.0, max_programs: int 
         spec = spec_of(problem)
     except Unsupported as err:
         return EnumerationResult(None, 0, time.monotonic() - start, f"unsupported: {err}")
-    source, examined, reason = await search_in_worker(spec, seconds, max_programs)
+    source, examined, reason, behaviours = await search_in_worker(spec, seconds, max_programs)
     if source is None:
         return EnumerationResult(None, examined, time.monotonic() - start, reason)
-    program = Program(render(spec, problem.signature, source, problem.context), origin="enumerative")
-    verdict = await _judge(problem, program, runner, limits)
+    programs = [Program(render(spec, problem.signature, found, problem.context), origin="enumerative")
+                for found, _ in behaviours] or [Program(render(spec, problem.signature, source, problem.context),
+                                                        origin="enumerative")]
+    verdicts = await _judge(problem, programs, runner, limits)
+    program, verdict = programs[0], verdicts[0]
     if not verdict.passed:
         why = verdict.error or next((f"{r.example.describe()}: {r.summary()}" for r in verdict.failures), "failed")
         return EnumerationResult(None, examined, time.monotonic() - start,
                                  f"the runner rejected the searched program `{source}` ({why})", verdict, program)
-    return EnumerationResult(program, examined, time.monotonic() - start, "found", verdict, program)
+    others = [(p, v, shown) for p, v, (_, shown) in zip(programs[1:], verdicts[1:], behaviours[1:]) if v.passed]
+    return EnumerationResult(program, examined, time.monotonic() - start, "found", verdict, program,
+                             tuple((p, v) for p, v, _ in others),
+                             (behaviours[0][1], *(shown for _, _, shown in others)) if behaviours else (), spec.probes)
 
 
 from seidr.synth.enumerative.tier import search  # noqa: E402  (the tier builds on enumerate_program)

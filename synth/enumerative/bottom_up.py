@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass
 
 from seidr.synth.enumerative.spec import Spec
+from seidr.synth.variations import RAISES
 
 # Templates: {0}, {1}, {2} are children; "a" marks a child that gets parentheses when it binds more loosely
 # than the template needs (``_needs_parens``).
@@ -91,7 +92,7 @@ class Bank:
         self.hits.append(expr)
 
     def best_hit(self) -> Expr | None:
-        return min(self.hits, key=preference) if self.hits else None
+        return min(self.hits, key=lambda e: (e.size, preference(e))) if self.hits else None
 
     def add(self, expr: Expr) -> Expr | None:
         key = tuple((type(v).__name__, repr(v)) for v in expr.values)
@@ -318,28 +319,76 @@ class Comprehensions:
                             yield wrap.replace("{0}", f"[{body.source} for v in {name}{cond}]"), consts, names
 
 
+# behaviours told apart after a fit: the chosen program's and up to this many others
+ALTERNATIVES = 3
+
+
+def behaviour(source: str, spec: Spec) -> tuple[str, ...]:
+    """What an expression gives on the spec's probes: each result's repr, or the exception it raises."""
+    code = compile(source, "<enum>", "eval")
+    out = []
+    for args in spec.probes:
+        try:
+            out.append(repr(eval(code, {"__builtins__": _BUILTINS}, dict(zip(spec.params, args)))))
+        except Exception:  # an input the program does not handle is a behaviour too, whatever it raises
+            out.append(RAISES)
+    return tuple(out)
+
+
+def _behaviours(bank: Bank, spec: Spec) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(source, behaviour on the probes) of the chosen program, then of fitting programs that behave otherwise,
+    smallest and most general first."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    seen: set = set()
+    ranked = sorted(bank.hits, key=lambda e: (e.size, preference(e)))
+    for expr in ranked:
+        if expr is not ranked[0] and expr.size > ranked[0].size and ranked[0].source in expr.source:
+            continue  # the chosen program wrapped in more (``abs(x + 1)``): no likelier than the smaller rule
+        try:
+            shown = behaviour(expr.source, spec)
+        except (SyntaxError, ValueError):
+            continue
+        if shown not in seen:
+            seen.add(shown)
+            out.append((expr.source, shown))
+            if len(out) > ALTERNATIVES:
+                break
+    return tuple(out)
+
+
 def search(spec: Spec, seconds: float, max_programs: int | None, max_size: int = 12):
-    """Returns (source of the smallest passing expression or None, programs examined, reason). Of the
-    passing expressions of that size, the most general one (``preference``) wins."""
+    """Returns (source of the smallest passing expression or None, programs examined, reason, behaviours). Of
+    the passing expressions of that size, the most general one (``preference``) wins. Once one fits, the search
+    goes on through the next size (within ``SAME_SIZE_LOOK``), and ``behaviours`` holds the winner's and other
+    fitting programs' results on ``spec.probes``, one program per distinct behaviour: more than one means the
+    examples do not pin the function down."""
     envs = [dict(zip(spec.params, args)) for args in spec.inputs]
     bank = Bank(envs, time.monotonic() + seconds, max_programs)
 
     def goal(expr: Expr) -> bool:
         return all(repr(v) == w for v, w in zip(expr.values, spec.wants))
 
+    def found():
+        return bank.best_hit().source, bank.examined, "found", _behaviours(bank, spec)
+
+    fit_at = None
     try:
         _seed(bank, spec.params, spec.constants, goal)
-        if bank.hits:
-            return bank.best_hit().source, bank.examined, "found"
+        fit_at = 1 if bank.hits else None
         comprehensions = Comprehensions(bank, spec)
         for size in range(2, max_size + 1):
+            # a fit that ignores a parameter (a constant) is a guess: look two sizes further for the rule
+            if fit_at is not None and size > fit_at + (2 if len(bank.best_hit().names) < len(spec.params) else 1):
+                break
             for source, consts, names in comprehensions.of(size):
                 _apply(bank, source, [], size, goal, consts, names)
             grow(bank, size, goal)
-            if bank.hits:
-                return bank.best_hit().source, bank.examined, "found"
+            if bank.hits and fit_at is None:
+                fit_at = size
     except Budget as stop:
         if bank.hits:
-            return bank.best_hit().source, bank.examined, "found"
-        return None, bank.examined, f"{stop} spent after {bank.examined:,} programs"
-    return None, bank.examined, f"no expression up to size {max_size} fits the examples"
+            return found()
+        return None, bank.examined, f"{stop} spent after {bank.examined:,} programs", ()
+    if bank.hits:
+        return found()
+    return None, bank.examined, f"no expression up to size {max_size} fits the examples", ()

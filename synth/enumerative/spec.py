@@ -5,6 +5,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from seidr.synth.variations import variations
+
 
 class Unsupported(ValueError):
     """The examples are not plain calls with literal arguments and a literal result."""
@@ -18,6 +20,7 @@ class Spec:
     inputs: tuple[tuple, ...]
     wants: tuple[str, ...]
     constants: tuple = ()
+    probes: tuple[tuple, ...] = ()  # argument tuples near the examples' own, to tell fitting programs apart
 
 
 def _params(signature: str) -> tuple[str, ...]:
@@ -28,6 +31,19 @@ def _params(signature: str) -> tuple[str, ...]:
     if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.args.vararg or fn.args.kwarg:
         raise Unsupported("only plain `def name(a, b):` signatures can be searched")
     return tuple(a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs)
+
+
+def _params_from_calls(problem, name: str) -> tuple[str, ...]:
+    """With no signature, as many parameters as the first example's call of ``name`` passes (``a``, ``b``, ...)."""
+    for ex in problem.checked_examples():
+        try:
+            call, _ = _call_and_result(ex, name)
+        except Unsupported:
+            continue
+        if not call.keywords and not any(isinstance(a, ast.Starred) for a in call.args):
+            return tuple(f"x{i}" if len(call.args) > 26 else "abcdefghijklmnopqrstuvwxyz"[i]
+                         for i in range(len(call.args)))
+    return ()
 
 
 def _call_and_result(ex, name: str) -> tuple[ast.Call, ast.expr | None]:
@@ -71,7 +87,7 @@ def spec_of(problem) -> Spec:
     """Reads every checked example as `name(literal args)` -> literal result (a doctest, or an assertion
     `assert name(...) == literal`)."""
     name = problem.short_name
-    params = _params(problem.signature or f"def {name}():")
+    params = _params(problem.signature) if problem.signature.strip() else _params_from_calls(problem, name)
     inputs, wants, constants = [], [], []
     for ex in problem.checked_examples():
         call, want_node = _call_and_result(ex, name)
@@ -102,4 +118,5 @@ def spec_of(problem) -> Spec:
             constants.append(word)
     for number in re.findall(r"(?<![\w.])\d{1,4}(?![\w.])", prose):  # "divisible by 4", "at most 100"
         constants.append(int(number))
-    return Spec(name, params, tuple(inputs), tuple(wants), tuple(dict.fromkeys(constants)))
+    return Spec(name, params, tuple(inputs), tuple(wants), tuple(dict.fromkeys(constants)),
+                tuple(variations(inputs)))

@@ -49,6 +49,16 @@ async def _ticking(events: Events, seconds: float, work):
             await asyncio.gather(task, return_exceptions=True)
 
 
+def _ambiguity(problem, result, candidates):
+    """What separates the programs the search found that pass every example, when they behave differently."""
+    from seidr.synth.ambiguity import Behaviour, label_of, separate
+
+    if len(candidates) < 2 or len(result.behaviours) != len(candidates):
+        return None
+    behaviours = [Behaviour(c.program, label_of(c.program), shown) for c, shown in zip(candidates, result.behaviours)]
+    return separate(problem.short_name, result.probes, behaviours)
+
+
 async def search(problem, runner, settings, events: Events | None = None, *, alone: bool = False) -> Ranking | None:
     """Searches ``problem`` within ``settings.enumerate_seconds`` (when ``alone``, with no model to follow:
     ``ALONE_SECONDS`` at least, and at most the budget's seconds). A found program is judged by ``runner``. Returns a Ranking (solved when the search
@@ -68,15 +78,16 @@ async def search(problem, runner, settings, events: Events | None = None, *, alo
     candidates = []
     program, verdict = result.searched, result.verdict
     if program is not None and verdict is not None:
-        candidates = [Candidate(program, verdict)]
-        events.emit("drafted", count=1, replies=[], origin="enumerative", programs=[
-            {"id": program.id, "origin": "enumerative", "parent": None, "code": program.code, "tokens": 0,
-             "cost": 0.0}])
-        events.emit("judged", count=1, passed=int(verdict.passed), verdicts=[
-            {"id": program.id, "passed": verdict.passed, "score": round(verdict.score, 4),
-             "seconds": round(verdict.seconds, 3), "explanation": candidates[0].explain()}])
+        candidates = [Candidate(program, verdict), *(Candidate(p, v) for p, v in result.alternatives)]
+        events.emit("drafted", count=len(candidates), replies=[], origin="enumerative", programs=[
+            {"id": c.program.id, "origin": "enumerative", "parent": None, "code": c.program.code, "tokens": 0,
+             "cost": 0.0} for c in candidates])
+        events.emit("judged", count=len(candidates), passed=sum(c.passed for c in candidates), verdicts=[
+            {"id": c.program.id, "passed": c.passed, "score": round(c.score, 4),
+             "seconds": round(c.verdict.seconds, 3), "explanation": c.explain()} for c in candidates])
         events.emit("best", program=program.id, passed=verdict.n_passed, total=verdict.n_total,
                     score=round(verdict.score, 4), explanation=candidates[0].explain())
+    ambiguity = _ambiguity(problem, result, candidates)
     if alone:
         reason = no_model_reason(result)
     elif result.program is not None:
@@ -84,7 +95,8 @@ async def search(problem, runner, settings, events: Events | None = None, *, alo
     else:
         reason = f"built-in search: {result.reason}"
     ranking = Ranking(candidates, reason, {"calls": 0, "tokens": 0, "cost_usd": 0.0,
-                                           "seconds": round(result.seconds, 3), "searched": result.examined})
+                                           "seconds": round(result.seconds, 3), "searched": result.examined},
+                      ambiguity=ambiguity)
     if ranking.solved or alone:
         events.emit("done", reason=reason, solved=ranking.solved, judged=len(candidates), searched=result.examined,
                     tier="enumerate")
