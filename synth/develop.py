@@ -75,15 +75,16 @@ async def develop_problem(problem: Problem, settings: Settings, events: Events |
             if found is None:
                 raise ConfigError(_no_search(problem, settings))
             return found
-        if found is not None and found.solved:
-            return found
+        # with a model the built-in search's programs are candidates, not the verdict: the model reads the
+        # description, the search only the examples, and the final pick weighs them together
+        seed = found.candidates if found is not None and found.solved else None
         from seidr.synth.budget import Budget
         from seidr.synth.models import Model
 
         if model is None:
             model = Model.from_settings(settings)
         budget = Budget.from_settings(settings.budget)
-        return await strategy(problem, model, runner, budget, events, settings)
+        return await strategy(problem, model, runner, budget, events, settings, seed=seed)
     finally:
         if owned:
             await runner.close()

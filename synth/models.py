@@ -115,6 +115,10 @@ class Model:
     def from_settings(cls, settings) -> "Model":
         if not settings.model:
             raise ModelError("no model configured; set `model` (e.g. --model openai/gpt-4o-mini) or [tool.seidr] model")
+        if settings.model.startswith("replay:"):  # recorded samples, answered without litellm
+            from seidr.synth.replay import ReplayModel
+
+            return ReplayModel(settings.model)
         cache = os.path.join(settings.cache_folder(), "replies") if settings.cache else None
         return cls(settings.model, api_base=settings.api_base, temperature=settings.search.temperature,
                    max_tokens=settings.max_tokens, timeout=settings.request_timeout, concurrency=settings.concurrency,
@@ -161,9 +165,10 @@ class Model:
 
     # -- sampling -----------------------------------------------------------------------------------
     async def sample(self, messages: list[dict], n: int = 1, *, temperature: float | None = None,
-                     budget: Budget | None = None, salt: str = "") -> list[Completion]:
+                     budget: Budget | None = None, salt: str = "", step: str = "", problem=None) -> list[Completion]:
         """``n`` replies to ``messages``, in sample-index order; cached ones first from disk. ``salt`` makes
-        an otherwise identical request a different one (fresh samples). Fewer than ``n`` come back only when
+        an otherwise identical request a different one (fresh samples); ``step`` and ``problem`` say what the
+        request is for (a recorded model needs them; a live one reads the messages). Fewer than ``n`` come back only when
         some requests failed after others succeeded (what was paid for is kept)."""
         if n < 1:
             return []

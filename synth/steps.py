@@ -57,7 +57,8 @@ class Search:
         try:
             if self.budget is not None:
                 self.budget.check()
-            completions = await self.model.sample(messages, n, temperature=temperature, budget=self.budget, salt=salt)
+            completions = await self.model.sample(messages, n, temperature=temperature, budget=self.budget, salt=salt,
+                                                  step=step, problem=self.problem)
         except BudgetExhausted as exc:
             raise Stop(f"budget spent: {getattr(exc, 'reason', exc)}") from None
         except ModelError as exc:

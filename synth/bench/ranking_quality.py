@@ -23,7 +23,7 @@ from seidr.synth.bench.datasets import hidden_view
 from seidr.synth.bench.mutants import mutants
 from seidr.synth.enumerative.spec import Unsupported, spec_of
 from seidr.synth.ranking import Candidate, lexicase, rank, simplicity
-from seidr.synth.strategies.mbr import behaviour
+from seidr.synth.agreement import behaviour
 
 RANKINGS = ("score", "lexicase", "mbr")
 

@@ -16,7 +16,7 @@ STRATEGIES = {
 
 
 class Strategy(Protocol):
-    async def __call__(self, problem, model, runner, budget, events, settings) -> Ranking: ...
+    async def __call__(self, problem, model, runner, budget, events, settings, seed=None) -> Ranking: ...
 
 
 def get_strategy(name: str) -> Strategy:

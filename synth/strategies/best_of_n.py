@@ -4,8 +4,8 @@ from __future__ import annotations
 from seidr.synth.strategies.base import run
 
 
-async def search(problem, model, runner, budget, events, settings):
+async def search(problem, model, runner, budget, events, settings, seed=None):
     async def loop(s):
         await s.judge(await s.draft(s.search.drafts))
 
-    return await run(problem, model, runner, budget, events, settings, loop)
+    return await run(problem, model, runner, budget, events, settings, loop, seed)

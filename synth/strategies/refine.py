@@ -4,7 +4,7 @@ from __future__ import annotations
 from seidr.synth.strategies.base import run
 
 
-async def search(problem, model, runner, budget, events, settings):
+async def search(problem, model, runner, budget, events, settings, seed=None):
     async def loop(s):
         [current] = (await s.judge(await s.draft(1)))[:1] or [None]
         for round_ in range(s.search.depth):
@@ -15,4 +15,4 @@ async def search(problem, model, runner, budget, events, settings):
             if children:
                 current = s.select([current, *children], 1)[0] if s.search.ranking == "score" else children[0]
 
-    return await run(problem, model, runner, budget, events, settings, loop)
+    return await run(problem, model, runner, budget, events, settings, loop, seed)

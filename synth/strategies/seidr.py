@@ -6,7 +6,7 @@ import asyncio
 from seidr.synth.strategies.base import run
 
 
-async def search(problem, model, runner, budget, events, settings):
+async def search(problem, model, runner, budget, events, settings, seed=None):
     async def loop(s):
         p = s.search
         beam = await s.judge(await s.draft(p.drafts))
@@ -30,4 +30,4 @@ async def search(problem, model, runner, budget, events, settings):
             # parents stay in the beam so a round of bad repairs never loses the best program so far
             beam = list({c.program.id: c for c in [*beam, *children]}.values())
 
-    return await run(problem, model, runner, budget, events, settings, loop)
+    return await run(problem, model, runner, budget, events, settings, loop, seed)

@@ -8,7 +8,7 @@ from seidr.synth.strategies.base import run
 TEMPERATURE = 0.2  # softmax temperature over scores in [0, 1]: low favours the best nodes strongly
 
 
-async def search(problem, model, runner, budget, events, settings):
+async def search(problem, model, runner, budget, events, settings, seed=None):
     async def loop(s):
         p = s.search
         tree = await s.judge(await s.draft(p.drafts))
@@ -23,4 +23,4 @@ async def search(problem, model, runner, budget, events, settings):
                 if s.solved():
                     return
 
-    return await run(problem, model, runner, budget, events, settings, loop)
+    return await run(problem, model, runner, budget, events, settings, loop, seed)

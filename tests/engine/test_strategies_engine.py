@@ -28,7 +28,7 @@ class ScriptedModel:
     def __init__(self, *script):
         self.script, self.requests = list(script), []
 
-    async def sample(self, messages, n=1, *, temperature=None, budget=None, salt=""):
+    async def sample(self, messages, n=1, *, temperature=None, budget=None, salt="", **_):
         self.requests.append(messages)
         if budget is not None:
             budget.check()
