@@ -47,7 +47,7 @@ class BudgetSettings(_Section):
 class SearchSettings(_Section):
     """Parameters of the search strategies; each strategy reads the ones it uses."""
 
-    drafts: int = Field(4, ge=1, le=256)  # drafts per prompt (seidr), n (best-of-n, mbr)
+    drafts: int = Field(10, ge=1, le=256)  # drafts per prompt (seidr), n (best-of-n, mbr); chosen by measurement
     beam_width: int = Field(2, ge=1, le=64)
     explanations: int = Field(1, ge=1, le=16)  # explanations per program
     repairs: int = Field(2, ge=1, le=64)  # repairs per explanation

@@ -37,6 +37,7 @@ class Search:
         self.rejected: list[str] = []  # why replies were no program, for the reason a fruitless search gives
         self._context: str | None = None
         self._seeded = False
+        self.model_failed = False  # a model error ended a step: later steps do not ask again
 
     # -- model steps --------------------------------------------------------------------------------
     async def context(self) -> str:
@@ -62,6 +63,7 @@ class Search:
         except BudgetExhausted as exc:
             raise Stop(f"budget spent: {getattr(exc, 'reason', exc)}") from None
         except ModelError as exc:
+            self.model_failed = True
             raise Stop(f"model error: {exc}") from None
         if self.budget is not None:
             self.events.emit("spent", fraction=self.budget.fraction(), summary=self.budget.summary())

@@ -85,7 +85,8 @@ class ModelUnusable(Exception):
 def _unusable_model(ranking) -> str | None:
     """Why the model could not be used at all, when a search ended on a model error before any reply."""
     reason = ranking.reason or ""
-    if reason.startswith("model error: ") and not (ranking.spend or {}).get("calls") and not ranking.candidates:
+    drafted = [c for c in ranking.candidates if c.program.origin != "enumerative"]
+    if reason.startswith("model error: ") and not (ranking.spend or {}).get("calls") and not drafted:
         return reason.removeprefix("model error: ")
     return None
 
@@ -169,7 +170,7 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
             except ConfigError as exc:
                 raise UsageError(str(exc)) from None
             unusable = _unusable_model(ranking)
-            if unusable:  # every function after this one would fail the same way
+            if unusable and not ranking.candidates:  # every function after this one would fail the same way
                 raise ModelUnusable(unusable, new_text, results)
             results.append((problem, ranking))
             if ranking.solved:
@@ -177,6 +178,8 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
                     new_text = replace_body(new_text, problem.name, ranking.best.program.code)
                 except EditError as exc:
                     print(f"seidr synth: {problem.name}: {exc}", file=sys.stderr)
+            if unusable:  # what the built-in search found lands; no other function asks the model again
+                raise ModelUnusable(unusable, new_text, results)
     finally:
         trace.close()
         await runner.close()

@@ -90,16 +90,16 @@ async def search(problem, runner, settings, events: Events | None = None, *, alo
     ambiguity = _ambiguity(problem, result, candidates)
     if alone:
         reason = no_model_reason(result)
-    elif result.program is not None:
-        reason = f"found by the built-in search ({result.examined:,} programs, {result.seconds:.1f} s); no model call"
+    elif result.program is not None:  # a candidate for the model's search, which ends the run
+        reason = f"found by the built-in search ({result.examined:,} programs, {result.seconds:.1f} s)"
     else:
         reason = f"built-in search: {result.reason}"
     ranking = Ranking(candidates, reason, {"calls": 0, "tokens": 0, "cost_usd": 0.0,
                                            "seconds": round(result.seconds, 3), "searched": result.examined},
                       ambiguity=ambiguity)
-    if ranking.solved or alone:
+    if alone:
         events.emit("done", reason=reason, solved=ranking.solved, judged=len(candidates), searched=result.examined,
                     tier="enumerate")
     else:  # a model takes over; its strategy reports the run's end
-        events.emit("stage", stage="enumerate", found=False, searched=result.examined, reason=result.reason)
+        events.emit("stage", stage="enumerate", found=ranking.solved, searched=result.examined, reason=result.reason)
     return ranking

@@ -26,7 +26,7 @@ async def run(problem, model, runner, budget, events, settings, loop: Callable[[
 async def _model_calls(search: Search) -> list[str]:
     """Test inputs the model writes for the description, one request; none when the budget is spent."""
     count = search.search.extra_inputs
-    if count <= 0:
+    if count <= 0 or search.model_failed:
         return []
     try:
         replies = await search._sample("tests", 1, 0.0, count=count)

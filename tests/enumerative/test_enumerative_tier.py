@@ -33,16 +33,25 @@ def scripted(server, **layer):
                     search={"drafts": 1}, **layer)
 
 
-async def test_a_solved_tier_makes_no_model_call_and_reports_its_count(scripted_server):
-    scripted_server.replies = [["```python\ndef inc(x):\n    return x + 1\n```"]]
+async def test_with_a_model_the_tier_s_program_is_a_candidate_and_the_model_is_still_asked(scripted_server):
+    scripted_server.replies = [["```python\ndef inc(x):\n    return x + 1 if x else 1\n```"]]
     seen = []
     ranking = await develop_problem(INC, scripted(scripted_server), Events([seen.append]))
-    assert ranking.solved and ranking.best.program.origin == "enumerative"
-    assert ranking.best.program.code == "def inc(x):\n    return x + 1\n"
-    assert scripted_server.requests == []
-    assert ranking.reason.startswith("found by the built-in search") and ranking.spend["calls"] == 0
+    assert ranking.solved and len(scripted_server.requests) >= 1
+    origins = {c.program.origin for c in ranking.candidates}
+    assert {"enumerative", "draft"} <= origins
     kinds = [(e.kind, e.data.get("stage")) for e in seen]
     assert ("stage", "enumerate") in kinds
+    done = [e for e in seen if e.kind == "done"]
+    assert len(done) == 1  # one end of the run: the model's strategy
+
+
+async def test_with_no_model_a_solved_tier_is_the_whole_search_and_reports_its_count():
+    seen = []
+    ranking = await develop_problem(INC, settings(), Events([seen.append]))
+    assert ranking.solved and ranking.best.program.origin == "enumerative"
+    assert ranking.best.program.code == "def inc(x):\n    return x + 1\n"
+    assert ranking.spend["calls"] == 0
     done = [e for e in seen if e.kind == "done"]
     assert len(done) == 1 and done[0].data["solved"] and done[0].data["searched"] == ranking.spend["searched"] > 0
 

@@ -96,7 +96,8 @@ async def test_the_concurrency_setting_bounds_the_requests_of_a_search(scripted_
     scripted_server.replies = [[wrong(k) for k in range(3, 7)], [WRONG]]
     scripted_server.delay = 0.3
     await synthesize(scripted_server, workspace, concurrency=2, search={"drafts": 4, "beamWidth": 4, "depth": 1})
-    assert len(scripted_server.requests) == 5 and scripted_server.max_active == 2
+    # the draft request, four repairs, and one for test inputs to rank the tied programs by agreement
+    assert len(scripted_server.requests) == 6 and scripted_server.max_active == 2
 
 
 async def test_a_cost_limit_stops_the_search_once_a_priced_model_spent_it(scripted_server, workspace):
