@@ -121,6 +121,12 @@ def _run(args) -> int:
 
     settings = _settings(args)
     problems = _problems(args.dataset, args.limit)
+    if settings.model:  # a model that cannot be reached fails every attempt alike: say so once, up front
+        from seidr.synth.models import model_problem
+
+        unusable = model_problem(settings)
+        if unusable:
+            raise UsageError(unusable)
     bench = BenchRun(out=args.out, dataset=args.dataset, settings=settings, samples=args.samples, jobs=args.jobs,
                      max_cost=args.max_cost)
     name = os.path.basename(os.path.abspath(args.out))
