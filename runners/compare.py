@@ -10,6 +10,7 @@ import re
 from seidr.runners.example import Example
 from seidr.runners.limits import Limits
 from seidr.runners.records import exception_text
+from seidr.runners.values import same_value
 from seidr.runners.verdict import ExampleResult, Outcome
 
 _CHECKER = doctest.OutputChecker()
@@ -82,11 +83,16 @@ def compare(example: Example, record: dict, limits: Limits) -> ExampleResult:
     if exc:
         return ExampleResult(example, Outcome.ERROR, example.expected, message=exception_text(exc), output=printed)
     want = _want(example.expected)
-    if not _CHECKER.check_output(want, got, flags):
+    loose = example.form != "doctest"
+
+    def shows(text: str) -> bool:
+        return _CHECKER.check_output(want, text, flags) or same_value(want, text, loose)
+
+    if not shows(got):
         return ExampleResult(example, Outcome.FAILED, example.expected, got, output=printed)
     if record.get("suspect") and _is_literal(want):
         plain = record.get("plain")
-        if plain is None or not _CHECKER.check_output(want, str(plain), flags):
+        if plain is None or not shows(str(plain)):
             shown = "has no value as plain data" if plain is None else f"is {str(plain).strip()} as plain data"
             return ExampleResult(example, Outcome.FAILED, example.expected,
                                  f"{got.strip()} (an object of the program's own class that {shown})",

@@ -22,6 +22,9 @@ class Example:
       ``file`` is the test file's absolute path, ``line``/``end_line`` are lines of that file, ``label`` is the
       test's name (``test_y``, ``TestX::test_y``) and ``expected`` its code as written (what prompts show).
 
+    ``form`` other than ``doctest`` marks an example read from prose (``f(2) ==> 4``): ``expected`` is the
+    value's repr, and the result is compared as a value (``1.0`` equals ``1.00``, either quote style).
+
     ``options`` are the doctest directives written on the example, by name: ``ELLIPSIS`` for
     ``# doctest: +ELLIPSIS``, ``-ELLIPSIS`` for ``-ELLIPSIS`` (a flag turned off, against the runner's defaults).
     """
@@ -36,6 +39,9 @@ class Example:
     stdin: str | None = None
     label: str | None = None
     file: str | None = None
+    # how the author wrote it: "doctest" (``>>>`` with its output), or the form it was read from in prose
+    # (``==>``, ``➞``, ``->``, ``returns``, ``Input/Output``, ...), whose value is compared as a value
+    form: str = "doctest"
 
     @property
     def last_line(self) -> int:

@@ -19,6 +19,8 @@ import warnings
 from seidr.runners.example import Example
 from seidr.runners.problem import Problem, Span
 from seidr.synth.extract import Extraction, SourceMessage
+from seidr.synth.extract.doctest_forms import as_asserted, readable_blocks
+from seidr.synth.extract.inferred import inferred
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _PARSER = doctest.DocTestParser()
@@ -237,7 +239,8 @@ def _problem(node, name: str, source: _Source, text: str, path: str | None):
     if doc is not None:
         body_line = doc.end_lineno - 1
         body_col = source.col(body_line, doc.end_col_offset)
-        examples, description, warning = _examples(doc.value, name, source)
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)] if "." not in name else None
+        examples, description, warning = _examples(doc.value, name, source, params)
     else:
         body_line, body_col = header_line, header_col
         examples, description, warning = (), "", None
@@ -302,14 +305,16 @@ def _placeholder(statement: ast.stmt) -> bool:
     return False
 
 
-def _examples(doc: ast.Constant, name: str, source: _Source):
-    """The doctest examples of a docstring with their document lines, its prose, and a warning when doctest
-    cannot read it (doctest then runs none of its examples, and neither does seidr)."""
+def _examples(doc: ast.Constant, name: str, source: _Source, params: list[str] | None = None):
+    """The examples of a docstring with their document lines (doctests, and for a function the examples its
+    prose writes, ``f(x) ==> y``), its prose, and a warning when doctest cannot read it (doctest then runs
+    none of its examples; seidr runs the blocks it can read)."""
     starts = _line_starts(doc, source)
 
     def line_of(value_line: int) -> int:
         return starts[min(max(value_line, 0), len(starts) - 1)]
 
+    warning = None
     try:
         parts = _PARSER.parse(doc.value, name)
     except ValueError as exc:
@@ -318,15 +323,16 @@ def _examples(doc: ast.Constant, name: str, source: _Source):
         text = source.lines[line]
         warning = SourceMessage(line, source.shown(line, len(text) - len(text.lstrip())),
                                 f"doctest cannot read the examples of {name}: {reason}", severity="warning")
-        return (), _prose([doc.value]), warning
-    examples = []
+        parts = readable_blocks(doc.value, name)
+    examples, held = [], set()
     for part in parts:
         if not isinstance(part, doctest.Example):
             continue
         last = part.lineno + part.source.count("\n") + part.want.count("\n") - 1
+        held.update(range(part.lineno, last + 1))
         options = frozenset((_FLAG_NAMES[flag] if on else "-" + _FLAG_NAMES[flag])
                             for flag, on in part.options.items())
-        examples.append(Example(
+        examples.append(as_asserted(Example(
             source=part.source[:-1] if part.source.endswith("\n") else part.source,
             expected=part.want,
             line=line_of(part.lineno),
@@ -334,8 +340,11 @@ def _examples(doc: ast.Constant, name: str, source: _Source):
             end_line=line_of(last),
             options=options,
             exception=part.exc_msg.rstrip("\n") if part.exc_msg is not None else None,
-        ))
-    return tuple(examples), _prose(parts), None
+        )))
+    if params is not None:
+        examples += inferred(doc.value.split("\n"), held, name, params, line_of)
+    prose = _prose(parts) if parts else _prose([doc.value])
+    return tuple(examples), prose, warning
 
 
 _COMPLAINT = re.compile(r"line (\d+) of the (?:docstring|doctest) for \S+ (.*)", re.S)
