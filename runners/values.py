@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 
 
 def literal(text: str):
@@ -29,8 +30,8 @@ def _equal(a, b) -> bool:
 
 
 def same_value(want: str, got: str, loose: bool = False) -> bool:
-    """Whether ``got`` (what the program printed) shows the value ``want`` writes. Strict: the same value and
-    type spelled differently (quotes, spacing, trailing zeros). ``loose`` (an example read from prose, whose
+    """Whether ``got`` (what the program printed) shows the value ``want`` writes. Strict (a doctest's own output): the same
+    value and type spelled differently (quotes, trailing zeros), with doctest's whitespace. ``loose`` (an example read from prose, whose
     author meant ``==``): numbers compare by value, ``1`` equals ``1.0``; nothing printed is ``None``."""
     if loose and not got.strip():
         got = "None"
@@ -40,4 +41,6 @@ def same_value(want: str, got: str, loose: bool = False) -> bool:
         return False
     if loose:
         return _equal(a, b)
-    return type(a) is type(b) and repr(a) == repr(b)
+    # doctest's own examples keep doctest's layout: only quotes and number spelling may differ
+    same_layout = re.findall(r"\s+", want.strip()) == re.findall(r"\s+", got.strip())
+    return same_layout and type(a) is type(b) and repr(a) == repr(b)

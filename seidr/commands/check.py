@@ -319,7 +319,18 @@ def _tally(function: FunctionReport) -> str:
         passed, total, skipped = _counts(function, tests)
         if total or skipped or (not tests and not parts and not _counts(function, True)[1]):
             parts.append(f"{passed}/{total} {noun} pass" + (f" ({skipped} skipped)" if skipped else ""))
-    return ", ".join(parts)
+    forms = _forms(function)
+    return ", ".join(parts) + (f" ({forms})" if forms else "")
+
+
+def _forms(function: FunctionReport) -> str:
+    """``3 doctest, 2 "==>"``: how the examples were written, shown once any was read from prose."""
+    from collections import Counter
+
+    counted = Counter(e.form for e in function.problem.examples if e.kind != "test")
+    if set(counted) <= {"doctest"}:
+        return ""
+    return ", ".join(f"{n} doctest" if form == "doctest" else f'{n} "{form}"' for form, n in counted.most_common())
 
 
 def _test_failure(result) -> str:
@@ -457,7 +468,7 @@ def _json_examples(function: FunctionReport) -> list[dict]:
     for example in function.problem.examples:
         result = results.get(example)
         entry = {"line": example.line + 1, "source": example.source, "expected": example.expected,
-                 "outcome": "skipped" if example.skipped else (result.outcome.value if result else "not-run")}
+                 "form": example.form, "outcome": "skipped" if example.skipped else (result.outcome.value if result else "not-run")}
         if example.kind == "test":  # a pytest test: its id, its file, its line there (not its code)
             entry.update(kind="test", name=example.label, file=example.file, expected=None)
         if result is not None and not result.passed:

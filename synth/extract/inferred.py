@@ -72,6 +72,8 @@ def _value(text: str) -> str | None:
         head, rest = text[:cut].strip(), text[cut:].strip()
         if not head:
             continue
+        if head.endswith(".") and head[:-1].strip().lstrip("-").isdigit():
+            head = head[:-1]  # the sentence's full stop: ``should return 0.`` is 0
         try:
             value, node = _literal(head)
         except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):

@@ -1,0 +1,36 @@
+"""HumanEval's prompts as a corpus of how people write examples: nearly every prompt yields one, and the
+reference solution passes every example read from its prompt (a misread example is worse than none)."""
+from __future__ import annotations
+
+import asyncio
+
+from seidr.runners.program import Program
+from seidr.synth.bench.datasets import load
+from seidr.synth.develop import runner_for
+
+# the two prompts whose own docstring examples contradict the reference solution
+WRONG_IN_THE_DATA = {"HumanEval/47", "HumanEval/116"}
+
+
+def test_at_least_150_of_164_prompts_yield_an_example():
+    problems = load("humaneval")
+    assert sum(bool(p.checked_examples()) for p in problems) >= 150
+    forms = {e.form for p in problems for e in p.examples}
+    assert {"doctest", "==>", "➞", "=>", "Input/Output", ">>> =="} <= forms
+
+
+def test_reference_solutions_pass_what_is_read_from_prose_prompts():
+    problems = [p for p in load("humaneval") if any(e.form != "doctest" for e in p.examples)
+                and p.meta["task_id"] not in WRONG_IN_THE_DATA][::4]
+    assert len(problems) >= 12
+
+    async def judge():
+        runner = runner_for("python")
+        try:
+            return await asyncio.gather(*(runner.judge(p, [Program(p.meta["canonical"])]) for p in problems))
+        finally:
+            await runner.close()
+
+    failing = [(p.meta["task_id"], v.failures[0].summary() if v.failures else v.error)
+               for p, [v] in zip(problems, asyncio.run(judge())) if not v.passed]
+    assert failing == []
