@@ -7,13 +7,14 @@ import ast
 import doctest
 import re
 
+from seidr.runners.doctest_flags import Checker
 from seidr.runners.example import Example
 from seidr.runners.limits import Limits
 from seidr.runners.records import exception_text
 from seidr.runners.values import same_value
 from seidr.runners.verdict import ExampleResult, Outcome
 
-_CHECKER = doctest.OutputChecker()
+_CHECKER = Checker()  # pytest's flags too
 _EXCEPTION_RE = re.compile(r"^Traceback \((?:most recent call last|innermost last)\):\s*$.*?^(?P<msg>\w+.*)",
                            re.MULTILINE | re.DOTALL)
 
@@ -89,6 +90,8 @@ def compare(example: Example, record: dict, limits: Limits) -> ExampleResult:
         return _CHECKER.check_output(want, text, flags) or same_value(want, text, loose)
 
     if not shows(got):
+        if want.split() == got.split():  # the texts read the same: say where they differ
+            got = f"{got.strip()} (differs in whitespace only: expected {want!r}, got {got!r})"
         return ExampleResult(example, Outcome.FAILED, example.expected, got, output=printed)
     if record.get("suspect") and _is_literal(want):
         plain = record.get("plain")

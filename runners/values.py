@@ -42,5 +42,5 @@ def same_value(want: str, got: str, loose: bool = False) -> bool:
     if loose:
         return _equal(a, b)
     # doctest's own examples keep doctest's layout: only quotes and number spelling may differ
-    same_layout = re.findall(r"\s+", want.strip()) == re.findall(r"\s+", got.strip())
+    same_layout = re.findall(r"\s+", want.rstrip("\n")) == re.findall(r"\s+", got.rstrip("\n"))
     return same_layout and type(a) is type(b) and repr(a) == repr(b)

@@ -11,6 +11,7 @@ before any user or program code runs, so patching builtins or library modules ca
 
 import ast
 import builtins
+import importlib
 import io
 import os
 import sys
@@ -450,7 +451,12 @@ class Judge:
         if job.get("package"):
             module.__package__ = job["package"]
         module.__builtins__ = builtins
+        if job.get("package"):
+            self.import_package(job["package"])
         self.sys.modules[self.module_name] = module
+        parent, _, leaf = self.module_name.rpartition(".")
+        if parent and parent in self.sys.modules and leaf:
+            setattr(self.sys.modules[parent], leaf, module)
         if isinstance(context_code, BaseException):
             raise context_code
         if context_code is not None:
@@ -461,6 +467,15 @@ class Judge:
         if self.resolve(module, job["name"]) is None:
             raise NotDefined(f"the module does not define {job['name']}")
         return module
+
+    def import_package(self, package):
+        """The module's package first, as pytest imports it: a package whose ``__init__`` imports this module
+        and its siblings is whole before the module runs (else ``from .helpers import x`` or ``from pkg import
+        y`` in an example sees it half made). A package that does not import leaves the module on its own."""
+        try:
+            importlib.import_module(package)
+        except BaseException:  # noqa: BLE001 -- the module's own load reports what is wrong
+            pass
 
     def note_context_types(self, namespace, depth):
         for value in list(namespace.values()):

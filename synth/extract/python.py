@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import dataclasses
 import doctest
 import inspect
 import io
@@ -16,6 +17,7 @@ import re
 import tokenize
 import warnings
 
+from seidr.runners.doctest_flags import project_flags
 from seidr.runners.example import Example
 from seidr.runners.problem import Problem, Span
 from seidr.synth.extract import Extraction, SourceMessage
@@ -74,12 +76,24 @@ def extract(text: str, path: str | None = None) -> Extraction:
         out.messages.append(message)
     if tree is None:
         return out
+    flags = project_flags(path)
     for node, name in _functions(tree.body, ""):
         problem, warning = _problem(node, name, source, text, path)
-        out.problems.append(problem)
+        out.problems.append(_with_flags(problem, flags) if flags else problem)
         if warning is not None:
             out.messages.append(warning)
     return out
+
+
+def _with_flags(problem: Problem, flags: frozenset[str]) -> Problem:
+    """The project's ``doctest_optionflags`` on every doctest; a directive on the example itself wins."""
+    def merged(e: Example) -> Example:
+        if e.kind != "doctest":
+            return e
+        added = {f for f in flags if f not in e.options and "-" + f not in e.options}
+        return dataclasses.replace(e, options=e.options | added) if added else e
+
+    return dataclasses.replace(problem, examples=tuple(merged(e) for e in problem.examples))
 
 
 # --- parsing, and recovery from a syntax error ----------------------------------------------------------

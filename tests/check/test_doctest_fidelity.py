@@ -1,0 +1,73 @@
+"""What ``pytest --doctest-modules`` passes, ``seidr check`` passes: a package whose module imports its
+siblings, the project's doctest_optionflags and pytest's own flags; and a miss says where texts differ."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import seidr_command
+
+PACKAGE = {
+    "pkg/__init__.py": "from .mod import *\nfrom .helpers import *\n",
+    "pkg/helpers.py": 'def triple(x):\n    """\n    >>> triple(2)\n    6\n    """\n    return 3 * x\n',
+    "pkg/mod.py": ('from .helpers import triple\n\n__all__ = ["quad", "sextuple"]\n\n\n'
+                   'def quad(x):\n    """\n    >>> from pkg import quad\n    >>> quad(2)\n    8\n    """\n'
+                   '    return 4 * x\n\n\ndef sextuple(x):\n    """\n    >>> sextuple(1)\n    6\n    """\n'
+                   '    return 2 * triple(x)\n'),
+}
+
+FLAGS = '''\
+def ratio():
+    """
+    >>> ratio()
+    0.333
+    >>> [ratio(),
+    ...  ratio()]
+    [0.333,   0.333]
+    >>> b'x'  # doctest: +ALLOW_BYTES
+    'x'
+    """
+    return 1 / 3
+'''
+
+
+def write(root, files: dict) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def both(workspace, target):
+    seidr = subprocess.run([*seidr_command(), "check", target, "--no-tests"], cwd=workspace, capture_output=True,
+                           text=True, timeout=120)
+    pytest = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--doctest-modules",
+                             target], cwd=workspace, capture_output=True, text=True, timeout=120)
+    return seidr, pytest
+
+
+def test_a_module_that_imports_its_package_and_siblings_runs_after_its_package(workspace):
+    write(workspace, PACKAGE)
+    seidr, pytest = both(workspace, "pkg")
+    assert pytest.returncode == 0, pytest.stdout
+    assert seidr.returncode == 0, seidr.stdout
+    assert "pkg/mod.py:6 quad 2/2 examples pass" in seidr.stdout.splitlines()
+
+
+def test_the_projects_doctest_optionflags_and_pytests_own_flags_apply(workspace):
+    write(workspace, {"ratio.py": FLAGS, "pyproject.toml":
+                      '[tool.pytest.ini_options]\ndoctest_optionflags = ["NUMBER", "NORMALIZE_WHITESPACE"]\n'})
+    seidr, pytest = both(workspace, "ratio.py")
+    assert pytest.returncode == 0, pytest.stdout
+    assert seidr.returncode == 0 and seidr.stdout.splitlines()[0] == "ratio.py:1 ratio 3/3 examples pass"
+    (workspace / "pytest.ini").write_text("[pytest]\n")  # the nearer configuration, with no flags, wins
+    seidr, pytest = both(workspace, "ratio.py")
+    assert pytest.returncode != 0 and seidr.returncode == 1
+
+
+def test_a_miss_in_whitespace_alone_shows_the_difference(workspace):
+    write(workspace, {"pad.py": 'def pad():\n    """\n    >>> pad()\n    [(0, 1)] \n    """\n    return [(0, 1)]\n'})
+    seidr, pytest = both(workspace, "pad.py")
+    assert pytest.returncode != 0 and seidr.returncode == 1
+    assert seidr.stdout.splitlines()[1] == (
+        "pad.py:3: expected [(0, 1)], got [(0, 1)] (differs in whitespace only: expected '[(0, 1)] \\n', "
+        "got '[(0, 1)]\\n')")
