@@ -132,7 +132,7 @@ def test_json_holds_the_same_results(workspace: Path):
     assert by_name["label"]["line"] == lines_of(SHOP, "def label")
     first = by_name["label"]["examples"][0]
     assert first == {"line": lines_of(SHOP, TEA), "source": 'label("tea", 3)',
-                     "expected": "'tea: 3 EUR'\n", "outcome": "failed", "actual": first["actual"],
+                     "expected": "'tea: 3 EUR'\n", "form": "doctest", "outcome": "failed", "actual": first["actual"],
                      "message": first["message"]}
     assert first["actual"].strip() == "'tea: 3 euro'"
     assert [e["outcome"] for e in by_name["ratio"]["examples"]] == ["passed", "skipped", "failed"]
