@@ -71,3 +71,35 @@ def test_a_miss_in_whitespace_alone_shows_the_difference(workspace):
     assert seidr.stdout.splitlines()[1] == (
         "pad.py:3: expected [(0, 1)], got [(0, 1)] (differs in whitespace only: expected '[(0, 1)] \\n', "
         "got '[(0, 1)]\\n')")
+
+
+RESHAPED = '''\
+class Stats:
+    """Numbers and what they add up to."""
+
+    label = None
+
+    def __init__(self, data):
+        self.data = data
+
+    def _calc_total(self):
+        """
+        >>> Stats([1, 2]).total
+        3
+        """
+        return sum(self.data)
+
+
+for _name in [n for n in vars(Stats) if n.startswith("_calc_")]:
+    _func = getattr(Stats, _name)
+    setattr(Stats, _name[len("_calc_"):], property(_func, doc=_func.__doc__))
+    delattr(Stats, _name)
+'''
+
+
+def test_module_code_that_reshapes_its_names_at_import_still_runs_their_examples(workspace):
+    write(workspace, {"stats.py": RESHAPED})
+    seidr, pytest = both(workspace, "stats.py")
+    assert pytest.returncode == 0, pytest.stdout
+    assert seidr.returncode == 0, seidr.stdout
+    assert seidr.stdout.splitlines()[0] == "stats.py:9 Stats._calc_total 1/1 examples pass"
