@@ -47,6 +47,11 @@ class Problem:
     meta: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
+    def synthesizable(self) -> bool:
+        """False for a class's or a module's docstring examples: checked, never a body to write."""
+        return not self.meta.get("docstring_of")
+
+    @property
     def short_name(self) -> str:
         return self.name.rsplit(".", 1)[-1].rsplit("::", 1)[-1]
 

@@ -29,7 +29,7 @@ def with_checked_tests(ls, uri: str, problem: Problem) -> Problem:
 def main_action(ls, uri: str, problem: Problem, version: int | None) -> tuple[str, str] | None:
     """(title, command) of the action that fills or fixes ``problem``; None when its examples all pass."""
     problem = with_checked_tests(ls, uri, problem)
-    if not problem.checked_examples():
+    if not problem.checked_examples() or not problem.synthesizable:
         return None
     if problem.is_stub:
         return f"seidr: Synthesize from {related_tests.counted(problem)}", SYNTHESIZE

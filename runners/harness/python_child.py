@@ -454,8 +454,15 @@ class Judge:
         if job.get("package"):
             module.__package__ = job["package"]
         module.__builtins__ = builtins
-        if job.get("package"):
-            self.import_package(job["package"])
+        # an ``__init__`` is its own package: its parent comes first, the package itself is this module
+        package = job.get("package") or ""
+        if package == self.module_name:
+            package = package.rpartition(".")[0]
+        if package:
+            self.import_package(package)
+        imported = self.import_saved(job, context_code)
+        if imported is not None:
+            return imported
         self.sys.modules[self.module_name] = module
         parent, _, leaf = self.module_name.rpartition(".")
         if parent and parent in self.sys.modules and leaf:
@@ -471,6 +478,24 @@ class Judge:
         # doctest runs the examples all the same, so only a program must define what it is for
         if self.program is not None and self.resolve(module, job["name"]) is None:
             raise NotDefined(f"the module does not define {job['name']}")
+        return module
+
+    def import_saved(self, job, context_code):
+        """The user's own module as saved, imported as pytest imports it (once, with its package's view of it);
+        None when a program is being judged, the editor's text differs from the file, or the import fails."""
+        if self.program is not None or isinstance(context_code, BaseException) or not job.get("path"):
+            return None
+        try:
+            with open(job["path"], encoding="utf-8") as fh:
+                if fh.read() != job["context"]:
+                    return None
+            module = importlib.import_module(self.module_name)
+        except BaseException:  # noqa: BLE001 -- loading it from the text reports what is wrong
+            self.sys.modules.pop(self.module_name, None)
+            return None
+        if getattr(module, "__file__", None) != job["path"]:
+            return None
+        self.note_context_types(module.__dict__, 0)
         return module
 
     def import_package(self, package):

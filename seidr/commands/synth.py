@@ -97,7 +97,7 @@ async def _targets(problems, runner, settings):
 
     targets, checked = [], []
     for problem in problems:
-        if not problem.checked_examples():
+        if not problem.checked_examples() or not problem.synthesizable:
             continue
         (targets if problem.is_stub else checked).append(problem)
     if checked:

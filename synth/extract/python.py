@@ -77,12 +77,59 @@ def extract(text: str, path: str | None = None) -> Extraction:
     if tree is None:
         return out
     flags = project_flags(path)
-    for node, name in _functions(tree.body, ""):
-        problem, warning = _problem(node, name, source, text, path)
-        out.problems.append(_with_flags(problem, flags) if flags else problem)
+    found = [_problem(node, name, source, text, path) for node, name in _functions(tree.body, "")]
+    found += [_docstring_problem(node, name, source, text, path) for node, name in _documented(tree)]
+    for problem, warning in found:
+        if problem is not None:
+            out.problems.append(_with_flags(problem, flags) if flags else problem)
         if warning is not None:
             out.messages.append(warning)
+    out.problems.sort(key=lambda p: p.line)
     return out
+
+
+MODULE = "<module>"  # the name a module docstring's examples go by
+
+
+def _documented(tree: ast.Module):
+    """(node, name) of the module and each class (``Outer.Inner``), whose docstrings doctest also runs."""
+    yield tree, MODULE
+
+    def classes(body, prefix):
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                yield node, prefix + node.name
+                yield from classes(node.body, prefix + node.name + ".")
+            elif not isinstance(node, _DEFS):
+                for field in _BLOCK_FIELDS:
+                    for child in getattr(node, field, None) or ():
+                        if isinstance(child, (ast.excepthandler, ast.match_case)):
+                            yield from classes(child.body, prefix)
+                        elif isinstance(child, ast.stmt):
+                            yield from classes([child], prefix)
+
+    yield from classes(tree.body, "")
+
+
+def _docstring_problem(node, name: str, source: _Source, text: str, path: str | None):
+    """A class's or the module's docstring examples, checked like a function's; never a synthesis target."""
+    doc = _docstring(node) if node.body else None
+    if doc is None or ">>>" not in doc.value.value:
+        return None, None
+    examples, description, warning = _examples(doc.value, name, source)
+    if not examples:
+        return None, warning
+    lines = source.lines
+    if isinstance(node, ast.Module):
+        top, last, line = 0, len(lines) - 1, doc.lineno - 1
+    else:
+        line = node.lineno - 1
+        top = node.decorator_list[0].lineno - 1 if node.decorator_list else line
+        last = node.end_lineno - 1
+    code = text if isinstance(node, ast.Module) else source.text(top, 0, last, len(lines[last]))
+    return Problem(language="python", name=name, description=description, examples=examples, context=text,
+                   code=code, path=path, line=line, code_span=Span(top, 0, last, source.end_of(last)),
+                   meta={"docstring_of": "module" if isinstance(node, ast.Module) else "class"}), warning
 
 
 def _with_flags(problem: Problem, flags: frozenset[str]) -> Problem:
