@@ -103,3 +103,40 @@ def test_module_code_that_reshapes_its_names_at_import_still_runs_their_examples
     assert pytest.returncode == 0, pytest.stdout
     assert seidr.returncode == 0, seidr.stdout
     assert seidr.stdout.splitlines()[0] == "stats.py:9 Stats._calc_total 1/1 examples pass"
+
+
+DOCUMENTED = '''\
+"""Shapes.
+
+>>> Square(2).area()
+4
+"""
+
+
+class Square:
+    """A square.
+
+    >>> Square(3).side
+    3
+    """
+
+    def __init__(self, side):
+        self.side = side
+
+    def area(self):
+        return self.side * self.side
+'''
+
+
+def test_class_and_module_docstrings_are_checked_and_never_offered_for_synthesis(workspace):
+    write(workspace, {"shapes.py": DOCUMENTED})
+    seidr, pytest = both(workspace, "shapes.py")
+    assert pytest.returncode == 0, pytest.stdout
+    assert seidr.stdout.splitlines()[:2] == ["shapes.py:1 <module> 1/1 examples pass",
+                                             "shapes.py:8 Square 1/1 examples pass"]
+    write(workspace, {"shapes.py": DOCUMENTED.replace("self.side * self.side", "self.side + self.side + 1")})
+    seidr, _ = both(workspace, "shapes.py")
+    assert seidr.returncode == 1 and "shapes.py:3: expected 4, got 5" in seidr.stdout
+    synth = subprocess.run([*seidr_command(), "synth", "shapes.py"], cwd=workspace, capture_output=True,
+                           text=True, timeout=120)
+    assert "nothing to do" in synth.stderr and (workspace / "shapes.py").read_text().count("+ 1") == 1
