@@ -149,15 +149,60 @@ def _find_def(tree: ast.Module, short: str, owner: str | None):
     """The entry point's definition: the last top-level function of that name, else a method of that name
     (of class ``owner`` first); with the class it was found in."""
     defs = (ast.FunctionDef, ast.AsyncFunctionDef)
-    for node in reversed(tree.body):
-        if isinstance(node, defs) and node.name == short:
-            return node, None
+    named = [n for n in reversed(tree.body) if isinstance(n, defs) and n.name == short]
+    if named:  # the last complete one: a scaffold after a finished definition is not the answer
+        return next((n for n in named if not is_stub_def(n)), named[0]), None
     classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
     for cls in sorted(classes, key=lambda c: c.name != owner):
         for node in cls.body:
             if isinstance(node, defs) and node.name == short:
                 return node, cls
     return None, None
+
+
+def is_stub_def(node) -> bool:
+    """A definition still to be written: only a docstring, ``pass``, ``...`` or ``raise NotImplementedError``."""
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    for statement in body:
+        if isinstance(statement, ast.Pass) or (isinstance(statement, ast.Expr) and isinstance(
+                statement.value, ast.Constant) and statement.value.value is Ellipsis):
+            continue
+        if isinstance(statement, ast.Raise) and statement.exc is not None:
+            raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+            if isinstance(raised, ast.Name) and raised.id == "NotImplementedError":
+                continue
+        return False
+    return True
+
+
+def _renamed(code: str, short: str, want: list[str]) -> str | None:
+    """The code with the entry point's parameters renamed to the signature's, when only their names differ
+    and no name in the body stands in the way; None otherwise."""
+    tree = ast.parse(code)
+    node, _ = _find_def(tree, short, None)
+    args = node.args
+    plain = args.posonlyargs + args.args
+    if args.vararg or args.kwarg or args.kwonlyargs or len(plain) != len(want) or any("*" in w for w in want):
+        return None
+    mapping = {a.arg: w for a, w in zip(plain, want) if a.arg != w}
+    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {a.arg for a in plain}
+    if any(w in used and w not in mapping for w in mapping.values()):
+        return None
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.arg) and sub.arg in mapping:
+            sub.arg = mapping[sub.arg]
+        elif isinstance(sub, ast.Name) and sub.id in mapping:
+            sub.id = mapping[sub.id]
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and sub is not node:
+            inner = {a.arg for a in sub.args.posonlyargs + sub.args.args + sub.args.kwonlyargs}
+            if inner & set(mapping):  # a nested parameter of the same name: renaming would change it
+                return None
+    lines = code.splitlines()
+    start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+    return "\n".join(lines[:start] + ast.unparse(node).splitlines() + lines[node.end_lineno:]) + "\n"
 
 
 def _parameters(args: ast.arguments) -> list[str]:
@@ -241,9 +286,10 @@ def _python(text: str, problem) -> Reply:
         if tree is None:
             continue
         node, cls = _find_def(tree, short, owner)
-        if node is not None:
+        if node is not None and (found is None or is_stub_def(found[2])):
             found = (tree, lines, node, cls)
-            break
+            if not is_stub_def(node):
+                break
     if found is None and _whole_program(problem):
         scripts = [b for tree, _, _, b in parsed if tree is not None and tree.body]
         if scripts:  # a program judged on stdin and stdout may be a plain script, as such programs often are
@@ -319,6 +365,9 @@ def _check(code: str, problem) -> Reply:
     got = _parameters(node.args) if node is not None else None
     if got is None or got == want:
         return Reply(code)
+    renamed = _renamed(code, problem.short_name, want)
+    if renamed is not None:  # the same function with its parameters named as the user named them
+        return Reply(renamed)
     return Reply(None, f"the reply's {problem.short_name} takes ({', '.join(got)}) but the signature is "
                        f"({', '.join(want)})")
 

@@ -70,3 +70,21 @@ def test_a_problem_without_a_signature_checks_the_name_only():
 def test_code_from_reply_takes_the_first_block_or_the_whole_text():
     assert code_from_reply("Here:\n```python\nx = 1\n```\n```python\ny = 2\n```") == "x = 1\n"
     assert code_from_reply("print('hi')") == "print('hi')\n"
+
+
+ADD = Problem(language="python", name="add", signature="def add(a, b):")
+
+
+def test_a_complete_definition_wins_over_a_later_scaffold():
+    reply = ("Here it is:\n```python\ndef add(a, b):\n    return a + b\n```\nor, to fill in yourself:\n"
+             '```python\ndef add(a, b):\n    """Add."""\n    raise NotImplementedError\n```\n')
+    assert parse_reply(reply, ADD).code == "def add(a, b):\n    return a + b\n"
+    same_block = "```python\ndef add(a, b):\n    return a + b\n\n\ndef add(a, b):\n    ...\n```"
+    assert parse_reply(same_block, ADD).code.strip().endswith("return a + b")
+
+
+def test_a_definition_that_only_names_its_parameters_differently_gets_the_users_names():
+    reply = "```python\ndef add(x, y):\n    total = x + y\n    return total\n```"
+    assert parse_reply(reply, ADD).code == "def add(a, b):\n    total = a + b\n    return total\n"
+    clash = "```python\ndef add(x, y):\n    a = x\n    return a + y\n```"  # renaming x to a would clash
+    assert parse_reply(clash, ADD).code is None
