@@ -8,29 +8,25 @@ columns count characters (code points) within a line.
 from __future__ import annotations
 
 import ast
-import codecs
 import dataclasses
 import doctest
 import inspect
 import io
 import re
 import tokenize
-import warnings
 
 from seidr.runners.doctest_flags import project_flags
 from seidr.runners.example import Example
 from seidr.runners.problem import Problem, Span
 from seidr.synth.extract import Extraction, SourceMessage
 from seidr.synth.extract.doctest_forms import as_asserted, readable_blocks
+from seidr.synth.extract.doc_lines import line_starts
 from seidr.synth.extract.inferred import inferred
+from seidr.synth.extract.python_recovery import parse_module
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _PARSER = doctest.DocTestParser()
 _FLAG_NAMES = {flag: name for name, flag in doctest.OPTIONFLAGS_BY_NAME.items()}
-# how many times a broken module is parsed again with one more top-level block blanked out
-_MAX_REPAIRS = 25
-# a line that starts a top-level statement (not a continuation of the one above it)
-_TOP_LEVEL = re.compile(r"(?!(?:else|elif|except|finally)\b)[^\s#)\]}]")
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # statement lists of compound statements, in source order; functions in them are module (or class) attributes
 _BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
@@ -71,7 +67,7 @@ def extract(text: str, path: str | None = None) -> Extraction:
         text = bytes(text).decode("utf-8", "replace")
     source = _Source(text)
     out = Extraction("python")
-    tree, message = _parse(source)
+    tree, message = parse_module(source)
     if message is not None:
         out.messages.append(message)
     if tree is None:
@@ -141,126 +137,6 @@ def _with_flags(problem: Problem, flags: frozenset[str]) -> Problem:
         return dataclasses.replace(e, options=e.options | added) if added else e
 
     return dataclasses.replace(problem, examples=tuple(merged(e) for e in problem.examples))
-
-
-# --- parsing, and recovery from a syntax error ----------------------------------------------------------
-
-_UNREADABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def _unreadable_character(source: _Source) -> SourceMessage | None:
-    """A NUL or a lone surrogate, which Python refuses before it parses anything; each is replaced (by a
-    space, by U+FFFD) so that what can be found is still found."""
-    found = None
-    for n, line in enumerate(source.lines):
-        bad = _UNREADABLE.search(line) if "\0" in line or not line.isascii() else None
-        if bad is None:
-            continue
-        if found is None:
-            char = bad.group()
-            what = "a NUL character" if char == "\0" else f"an unpaired surrogate ({ascii(char)[1:-1]})"
-            found = SourceMessage(n, source.shown(n, bad.start()),
-                                  f"the file holds {what}, which Python source cannot hold")
-        source.lines[n] = _UNREADABLE.sub(lambda m: " " if m.group() == "\0" else "\ufffd", line)
-    return found
-
-
-def _parse(source: _Source) -> tuple[ast.Module | None, SourceMessage | None]:
-    """The module's tree and the first syntax error; after an error, the top-level block around it is
-    blanked out (lines kept, so positions hold) and the rest parsed again."""
-    first = _unreadable_character(source)
-    for _ in range(_MAX_REPAIRS):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # invalid escapes and the like are not ours to report
-                return ast.parse("\n".join(source.lines)), first
-        except SyntaxError as exc:
-            error = _syntax_message(source, exc)
-        except (RecursionError, MemoryError):
-            return None, first or SourceMessage(0, 0, "the code is nested too deeply for Python's parser")
-        except SystemError as exc:  # the parser's own failure (CPython 3.11's recursion bookkeeping)
-            return None, first or SourceMessage(0, 0, f"Python's parser failed on this file: {exc}")
-        except ValueError as exc:  # NUL bytes on Pythons that raise ValueError for them
-            return None, first or SourceMessage(0, 0, str(exc))
-        first = first or error
-        if not _blank_block(source.lines, error.line):
-            return None, first
-    return None, first
-
-
-def _syntax_message(source: _Source, exc: SyntaxError) -> SourceMessage:
-    last = len(source.lines) - 1
-    line = min(max((exc.lineno or 1) - 1, 0), last)
-    text = source.lines[line]
-    col = min(max((exc.offset or 1) - 1, 0), len(text))
-    if isinstance(exc, IndentationError) and not (exc.msg or "").startswith("expected"):
-        col = len(text) - len(text.lstrip())  # Python's column for a bad indent is inside it, or past the line
-    end_line = end_col = None
-    if exc.end_lineno and exc.end_offset and (exc.end_lineno - 1, exc.end_offset - 1) > (line, col):
-        end_line = min(exc.end_lineno - 1, last)
-        end_col = source.shown(end_line, min(exc.end_offset - 1, len(source.lines[end_line])))
-    return SourceMessage(line, source.shown(line, col), exc.msg or "invalid syntax", end_line=end_line,
-                         end_col=end_col)
-
-
-def _blank_block(lines: list[str], line: int) -> bool:
-    """Take the broken code around ``line`` out: the innermost method (or nested class) holding it becomes
-    ``pass``, so the rest of its class survives; at the top level, the whole statement with its decorators
-    is blanked. False if nothing was left to take out."""
-    line = min(max(line, 0), len(lines) - 1)
-    inner = _enclosing_definition(lines, line)
-    if inner is not None:
-        start, end, indent = inner
-        if lines[start] != indent + "pass" or any(lines[start + 1:end]):
-            lines[start:end] = [indent + "pass"] + [""] * (end - start - 1)
-            return True
-    start = line
-    while start > 0 and not _TOP_LEVEL.match(lines[start]):
-        start -= 1
-    while start > 0 and lines[start - 1].startswith("@"):
-        start -= 1
-    end = line + 1
-    while end < len(lines) and not _TOP_LEVEL.match(lines[end]):
-        end += 1
-    changed = any(lines[start:end])
-    lines[start:end] = [""] * (end - start)
-    return changed
-
-
-_DEFINITION = re.compile(r"([ \t]*)(?:async[ \t]+def|def|class)\b")
-
-
-def _indent(text: str) -> int | None:
-    """The width of a line's indentation, or None for a blank or comment line (which says nothing)."""
-    stripped = text.lstrip()
-    return None if not stripped or stripped.startswith("#") else len(text) - len(stripped)
-
-
-def _enclosing_definition(lines: list[str], line: int) -> tuple[int, int, str] | None:
-    """(first line with decorators, end line, indentation) of the innermost indented ``def`` or ``class``
-    holding ``line``, judged by indentation alone; None at the top level."""
-    limit = _indent(lines[line])
-    found = None
-    for n in range(line, -1, -1):
-        width = _indent(lines[n])
-        if width is None or (n != line and limit is not None and width >= limit):
-            continue
-        limit = width
-        match = _DEFINITION.match(lines[n])
-        if match:
-            found = n, match.group(1)
-            break
-        if width == 0:
-            return None
-    if found is None or not found[1]:
-        return None
-    start, indent = found
-    while start > 0 and lines[start - 1].startswith(indent + "@"):
-        start -= 1
-    end = line + 1
-    while end < len(lines) and (_indent(lines[end]) is None or _indent(lines[end]) > len(indent)):
-        end += 1
-    return start, end, indent
 
 
 # --- functions and their examples ------------------------------------------------------------------------
@@ -370,7 +246,7 @@ def _examples(doc: ast.Constant, name: str, source: _Source, params: list[str] |
     """The examples of a docstring with their document lines (doctests, and for a function the examples its
     prose writes, ``f(x) ==> y``), its prose, and a warning when doctest cannot read it (doctest then runs
     none of its examples; seidr runs the blocks it can read)."""
-    starts = _line_starts(doc, source)
+    starts = line_starts(doc, source)
 
     def line_of(value_line: int) -> int:
         return starts[min(max(value_line, 0), len(starts) - 1)]
@@ -432,111 +308,3 @@ def _prose(parts) -> str:
     text = inspect.cleandoc("".join(p for p in parts if isinstance(p, str)))
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-# --- which document line each line of a docstring's value is on ---------------------------------------------
-
-_STRING_START = re.compile(r"([rRuU]?)('''|\"\"\"|'|\")")
-_PLAIN = re.compile(r"[^\\\n'\"]+")
-_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]*\}|[0-7]{1,3})")
-_SIMPLE_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r",
-                   "t": "\t", "v": "\v"}
-
-
-def _line_starts(doc: ast.Constant, source: _Source) -> list[int]:
-    """For each line of the docstring's value (as doctest numbers them), the document line it starts on.
-    Escapes (``\\n``), line continuations and implicitly joined literals make the two differ."""
-    first, last = doc.lineno - 1, doc.end_lineno - 1
-    value_lines = doc.value.count("\n")
-    first_col = source.col(first, doc.col_offset)
-    segment = source.text(first, first_col, last, source.col(last, doc.end_col_offset))
-    if "\\" not in segment and last - first == value_lines:
-        return list(range(first, last + 1))
-    try:
-        scanned = _scan_literal(segment, first)
-    except (ValueError, UnicodeError, IndexError):
-        scanned = None
-    if scanned is not None and scanned[0] == doc.value:
-        return scanned[1]
-    return list(range(first, first + value_lines + 1))
-
-
-class _Decoded:
-    """The value being decoded, and the document line each of its lines starts on: where its first
-    character is, which for a line after an escaped ``\\n`` may be a later literal on a later line."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.starts: list[int] = []
-        self.pending = True  # the next character starts a new line of the value
-
-    def emit(self, text: str, line: int) -> None:
-        if self.pending:
-            self.starts.append(line)
-        self.parts.append(text)
-        newlines = text.count("\n")
-        self.starts.extend([line] * (newlines - text.endswith("\n")))
-        self.pending = text.endswith("\n")
-
-
-def _scan_literal(segment: str, line: int) -> tuple[str, list[int]] | None:
-    """Decode the string literal(s) in ``segment`` as Python does, noting the document line on which each
-    line of the value starts; None for anything it does not understand (the caller then counts lines)."""
-    value = _Decoded()
-    pos, size = 0, len(segment)
-    while pos < size:
-        char = segment[pos]
-        if char == "\n" or segment.startswith("\\\n", pos):
-            line += 1
-            pos += 1 if char == "\n" else 2
-            continue
-        if char in " \t\f":
-            pos += 1
-            continue
-        if char == "#":
-            pos = segment.find("\n", pos)
-            pos = size if pos < 0 else pos
-            continue
-        opening = _STRING_START.match(segment, pos)
-        if opening is None:
-            return None
-        raw, quote = opening.group(1) in ("r", "R"), opening.group(2)
-        pos = opening.end()
-        while not segment.startswith(quote, pos):
-            if pos >= size:
-                return None
-            char = segment[pos]
-            if char == "\n":
-                value.emit("\n", line)
-                line += 1
-                pos += 1
-            elif char == "\\":
-                following = segment[pos + 1:pos + 2]
-                if following == "\n":
-                    if raw:
-                        value.emit("\\\n", line)
-                    line += 1
-                    pos += 2
-                elif raw:
-                    value.emit(char + following, line)
-                    pos += 2
-                elif following in _SIMPLE_ESCAPES:
-                    value.emit(_SIMPLE_ESCAPES[following], line)
-                    pos += 2
-                else:
-                    escape = _ESCAPE.match(segment, pos)
-                    if escape is None:
-                        value.emit("\\", line)
-                        pos += 1
-                        continue
-                    value.emit(codecs.decode(escape.group(0), "unicode_escape"), line)
-                    pos = escape.end()
-            else:
-                plain = _PLAIN.match(segment, pos)
-                end = plain.end() if plain else pos + 1
-                value.emit(segment[pos:end], line)
-                pos = end
-        pos += len(quote)
-    if value.pending:
-        value.starts.append(line)
-    return "".join(value.parts), value.starts
