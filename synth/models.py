@@ -9,9 +9,10 @@ import logging
 import os
 import time
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from seidr.synth.budget import Budget, BudgetExhausted
+from seidr.synth.completion import Completion, ModelError  # noqa: F401  (their home for callers)
 from seidr.synth.reply_cache import ReplyCache, reply_key
 
 _litellm = None
@@ -19,26 +20,6 @@ _SLOTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop ->
 # where the key is not PROVIDER_API_KEY, the variable litellm reads for it
 _KEY_VARIABLES = {"together_ai": "TOGETHERAI_API_KEY", "gemini": "GEMINI_API_KEY", "azure": "AZURE_API_KEY",
                   "bedrock": "AWS_ACCESS_KEY_ID", "vertex_ai": "GOOGLE_APPLICATION_CREDENTIALS"}
-
-
-class ModelError(Exception):
-    """The model cannot be used (no key, a rejected key, an unknown model, a request it refuses, a provider
-    that keeps failing); the message is one line for the user, naming the cause and the fix."""
-
-
-@dataclass(frozen=True)
-class Completion:
-    """One reply. ``tokens_*`` and ``cost`` are this reply's share of its request (zero when ``cached``:
-    nothing was spent on it in this run); ``index`` is its sample index in the ``sample`` call."""
-
-    text: str
-    model: str
-    tokens_in: int = 0
-    tokens_out: int = 0
-    cost: float = 0.0
-    cached: bool = False
-    index: int = 0
-    finish_reason: str = ""
 
 
 def load_litellm():

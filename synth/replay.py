@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 
 from seidr.synth.budget import BudgetExhausted
-from seidr.synth.models import Completion, ModelError
+from seidr.synth.completion import Completion, ModelError
 
 PREFIX = "replay:"
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.M)
