@@ -471,6 +471,7 @@ def _json_examples(function: FunctionReport) -> list[dict]:
                  "form": example.form, "outcome": "skipped" if example.skipped else (result.outcome.value if result else "not-run")}
         if example.kind == "test":  # a pytest test: its id, its file, its line there (not its code)
             entry.update(kind="test", name=example.label, file=example.file, expected=None)
+            entry.pop("form")
         if result is not None and not result.passed:
             entry.update(actual=result.actual, message=result.message)
             if result.line is not None:
