@@ -24,6 +24,13 @@
 (add-hook 'python-mode-hook #'eglot-ensure)
 (add-hook 'c++-mode-hook #'eglot-ensure)
 
+;; a code action's command answers when its synthesis is done, which with a model often takes longer than
+;; jsonrpc's 10 s: give seidr's commands the time their budget allows
+(defun seidr--patient (run &rest args)
+  (let ((jsonrpc-default-request-timeout 600))
+    (apply run args)))
+(advice-add 'eglot-execute-command :around #'seidr--patient)
+
 ;; Diagnostics appear through flymake (M-x flymake-show-buffer-diagnostics).  Code actions on a stub or a
 ;; failing function: M-x eglot-code-actions (Synthesize / Repair / Apply last result / Show candidates).
 
