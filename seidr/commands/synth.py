@@ -109,6 +109,22 @@ async def _targets(problems, runner, settings):
     return sorted(targets, key=lambda p: p.line)
 
 
+def _pinned(text: str, shown: str, results) -> str:
+    """The text with only the bodies the examples pin down: an ambiguous pick is shown, never written."""
+    from seidr.synth.edits import EditError, replace_body
+
+    if not any(r.solved and r.ambiguous for _, r in results):
+        return shown
+    out = text
+    for problem, ranking in results:
+        if ranking.solved and not ranking.ambiguous:
+            try:
+                out = replace_body(out, problem.name, ranking.best.program.code)
+            except EditError:
+                pass  # said already when the shown text was made
+    return out
+
+
 def _with_tests(problem, settings):
     """The problem with the workspace's pytest tests that exercise it (a named test not found is said once)."""
     import sys
@@ -264,14 +280,23 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for problem, ranking in results:
         state = "solved" if ranking.solved else f"not solved ({ranking.reason})"
-        if ranking.solved and ranking.reason not in ("", "solved"):
+        if ranking.solved and ranking.ambiguous:  # passes every example, but so do programs that differ
+            state = f"not solved: {ranking.ambiguity.summary()} ({ranking.reason})"
+        elif ranking.solved and ranking.reason not in ("", "solved"):
             state += f" ({ranking.reason})"  # e.g. found by the built-in search, with no model configured
         best = f"; best: {ranking.best.explain()}" if ranking.best and not ranking.solved else ""
         print(f"{problem.name}: {state}{best}", file=sys.stderr)
+        if ranking.solved and ranking.ambiguous:
+            print(ranking.ambiguity.line(), file=sys.stderr)
+            print("  add the example that says which one you mean, e.g.:", file=sys.stderr)
+            for doctest_text in ranking.ambiguity.doctests():
+                print("    " + doctest_text.replace("\n", "\n    "), file=sys.stderr)
     sys.stdout.writelines(difflib.unified_diff(
         text.splitlines(keepends=True), new_text.splitlines(keepends=True), f"a/{path}", f"b/{path}"))
     sys.stdout.flush()
-    status = 0 if all(r.solved for _, r in results) else 1
+    pinned = _pinned(text, new_text, results)
+    status = 0 if all(r.solved and not r.ambiguous for _, r in results) else 1
+    new_text = pinned
     if args.write and new_text != text:
         with open(path, encoding="utf-8", newline="") as fh:
             if fh.read() != text:
