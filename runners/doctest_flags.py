@@ -98,6 +98,20 @@ def _read(path: str, section: str | None, mtime: int) -> frozenset[str]:
     return frozenset(n for n in (str(x).strip() for x in names) if n in doctest.OPTIONFLAGS_BY_NAME)
 
 
+def rootdir(path: str | None) -> str | None:
+    """The folder of the configuration pytest would read for the file at ``path``, or None."""
+    if not path:
+        return None
+    folder = os.path.dirname(os.path.abspath(path))
+    while True:
+        if _config_in(folder) is not None:
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
 def project_flags(path: str | None) -> frozenset[str]:
     """The ``doctest_optionflags`` pytest would apply to the file at ``path`` (names it knows only)."""
     if not path:
