@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import ast
 import doctest
 import re
 
@@ -11,7 +10,7 @@ from seidr.runners.doctest_flags import Checker
 from seidr.runners.example import Example
 from seidr.runners.limits import Limits
 from seidr.runners.records import exception_text
-from seidr.runners.values import same_value
+from seidr.runners.values import literal, same_value
 from seidr.runners.verdict import ExampleResult, Outcome
 
 _CHECKER = Checker()  # pytest's flags too
@@ -55,8 +54,8 @@ def _strip_details(message: str) -> str:
 
 def _is_literal(text: str) -> bool:
     try:
-        ast.literal_eval(text.strip())
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        literal(text)
+    except ValueError:
         return False
     return bool(text.strip())
 

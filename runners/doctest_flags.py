@@ -56,6 +56,19 @@ _FILES = (("pytest.ini", "pytest"), ("pyproject.toml", None), ("tox.ini", "pytes
 
 
 def _config_in(folder: str) -> tuple[str, str | None] | None:
+    """The configuration file pytest reads in ``folder`` and its section (None for pyproject.toml), or None;
+    a file is parsed again only when one of the candidates changed (this runs for every check)."""
+    stamps = []
+    for name, _ in _FILES:
+        try:
+            stamps.append(os.stat(os.path.join(folder, name)).st_mtime_ns)
+        except OSError:
+            stamps.append(None)
+    return _config_of(folder, tuple(stamps)) if any(s is not None for s in stamps) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _config_of(folder: str, stamps: tuple) -> tuple[str, str | None] | None:
     for name, section in _FILES:
         path = os.path.join(folder, name)
         if not os.path.isfile(path):
@@ -98,33 +111,34 @@ def _read(path: str, section: str | None, mtime: int) -> frozenset[str]:
     return frozenset(n for n in (str(x).strip() for x in names) if n in doctest.OPTIONFLAGS_BY_NAME)
 
 
-def rootdir(path: str | None) -> str | None:
-    """The folder of the configuration pytest would read for the file at ``path``, or None."""
+def _nearest(path: str | None) -> tuple[str, tuple[str, str | None]] | None:
+    """(folder, (file, section)) of the configuration nearest above the file at ``path``, or None."""
     if not path:
         return None
     folder = os.path.dirname(os.path.abspath(path))
     while True:
-        if _config_in(folder) is not None:
-            return folder
+        found = _config_in(folder)
+        if found is not None:
+            return folder, found
         parent = os.path.dirname(folder)
         if parent == folder:
             return None
         folder = parent
 
 
+def rootdir(path: str | None) -> str | None:
+    """The folder of the configuration pytest would read for the file at ``path``, or None."""
+    nearest = _nearest(path)
+    return nearest[0] if nearest else None
+
+
 def project_flags(path: str | None) -> frozenset[str]:
     """The ``doctest_optionflags`` pytest would apply to the file at ``path`` (names it knows only)."""
-    if not path:
+    nearest = _nearest(path)
+    if nearest is None:
         return frozenset()
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        found = _config_in(folder)
-        if found is not None:
-            try:
-                return _read(found[0], found[1], os.stat(found[0]).st_mtime_ns)
-            except (OSError, ValueError, KeyError, configparser.Error):
-                return frozenset()
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return frozenset()
-        folder = parent
+    config, section = nearest[1]
+    try:
+        return _read(config, section, os.stat(config).st_mtime_ns)
+    except (OSError, ValueError, KeyError, configparser.Error):
+        return frozenset()

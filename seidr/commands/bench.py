@@ -179,12 +179,7 @@ def _report(args) -> int:
     from seidr.cli import UsageError
     from seidr.synth.bench import report
 
-    try:
-        ks = sorted({int(k) for k in args.k.split(",") if k.strip()})
-    except ValueError:
-        raise UsageError(f"--k {args.k!r}: give whole numbers separated by commas, e.g. 1,10") from None
-    if not ks or min(ks) < 1:
-        raise UsageError("--k needs at least one k of 1 or more")
+    ks = _ks(args.k)
     for folder in args.runs:
         if not os.path.isfile(os.path.join(folder, report.RESULTS)):
             raise UsageError(f"{folder}: no {report.RESULTS}; give a folder that seidr bench run wrote")

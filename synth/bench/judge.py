@@ -8,7 +8,6 @@ engine reads replies.
 from __future__ import annotations
 
 import asyncio
-import gzip
 import json
 from collections import defaultdict
 from typing import Sequence
@@ -17,6 +16,7 @@ from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 from seidr.runners.verdict import Outcome, Verdict
 from seidr.synth.bench.datasets import hidden_view
+from seidr.synth import replay
 from seidr.synth.bench.passk import mean_pass_at_k
 from seidr.synth.replies import parse_reply
 
@@ -26,23 +26,10 @@ class JudgeError(Exception):
 
 
 def read_samples(path: str) -> list[dict]:
-    opener = gzip.open if path.endswith(".gz") else open
-    rows = []
     try:
-        with opener(path, "rt", encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except ValueError:
-                    raise JudgeError(f"{path}:{n}: not a JSON line; a samples file holds one JSON object a line")
-                if not isinstance(row, dict) or "task_id" not in row or not ({"completion", "reply"} & set(row)):
-                    raise JudgeError(f"{path}:{n}: a sample needs task_id and completion (or reply)")
-                rows.append(row)
-    except OSError as exc:
-        raise JudgeError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return rows
+        return replay.read_samples(path)
+    except replay.SamplesError as exc:
+        raise JudgeError(str(exc)) from None
 
 
 def program_of(row: dict, problem: Problem) -> Program | None:

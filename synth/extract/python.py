@@ -90,21 +90,7 @@ MODULE = "<module>"  # the name a module docstring's examples go by
 def _documented(tree: ast.Module):
     """(node, name) of the module and each class (``Outer.Inner``), whose docstrings doctest also runs."""
     yield tree, MODULE
-
-    def classes(body, prefix):
-        for node in body:
-            if isinstance(node, ast.ClassDef):
-                yield node, prefix + node.name
-                yield from classes(node.body, prefix + node.name + ".")
-            elif not isinstance(node, _DEFS):
-                for field in _BLOCK_FIELDS:
-                    for child in getattr(node, field, None) or ():
-                        if isinstance(child, (ast.excepthandler, ast.match_case)):
-                            yield from classes(child.body, prefix)
-                        elif isinstance(child, ast.stmt):
-                            yield from classes([child], prefix)
-
-    yield from classes(tree.body, "")
+    yield from ((node, name) for node, name in _definitions(tree.body, "") if isinstance(node, ast.ClassDef))
 
 
 def _docstring_problem(node, name: str, source: _Source, text: str, path: str | None):
@@ -144,18 +130,25 @@ def _with_flags(problem: Problem, flags: frozenset[str]) -> Problem:
 def _functions(body: list[ast.stmt], prefix: str):
     """(node, qualified name) for each function defined at this level, through classes (``Outer.Inner.f``)
     and compound statements (``if``, ``try``, ``with``, ...), but not into function bodies."""
+    return ((node, name) for node, name in _definitions(body, prefix) if isinstance(node, _DEFS))
+
+
+def _definitions(body: list[ast.stmt], prefix: str):
+    """(node, qualified name) for each function and class, in source order, as doctest's finder sees them:
+    into classes and compound statements, not into function bodies."""
     for node in body:
         if isinstance(node, _DEFS):
             yield node, prefix + node.name
         elif isinstance(node, ast.ClassDef):
-            yield from _functions(node.body, prefix + node.name + ".")
+            yield node, prefix + node.name
+            yield from _definitions(node.body, prefix + node.name + ".")
         else:
             for field in _BLOCK_FIELDS:
                 for child in getattr(node, field, None) or ():
                     if isinstance(child, (ast.excepthandler, ast.match_case)):
-                        yield from _functions(child.body, prefix)
+                        yield from _definitions(child.body, prefix)
                     elif isinstance(child, ast.stmt):
-                        yield from _functions([child], prefix)
+                        yield from _definitions([child], prefix)
 
 
 def _docstring(node) -> ast.Expr | None:
@@ -194,7 +187,7 @@ def _problem(node, name: str, source: _Source, text: str, path: str | None):
         line=def_line,
         code_span=Span(top, 0, last, source.end_of(last)),
         body_span=Span(body_line, source.shown(body_line, body_col), last, source.end_of(last)),
-        is_stub=all(_placeholder(s) for s in rest),
+        is_stub=all(placeholder(s) for s in rest),
     )
     return problem, warning
 
@@ -230,7 +223,7 @@ def _header_end(source: _Source, node) -> tuple[int, int]:
     return def_line, len(source.lines[def_line])
 
 
-def _placeholder(statement: ast.stmt) -> bool:
+def placeholder(statement: ast.stmt) -> bool:
     """``pass``, ``...`` or ``raise NotImplementedError[(...)]``: a body still to be written."""
     if isinstance(statement, ast.Pass):
         return True
