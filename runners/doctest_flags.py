@@ -111,25 +111,19 @@ def _read(path: str, section: str | None, mtime: int) -> frozenset[str]:
     return frozenset(n for n in (str(x).strip() for x in names) if n in doctest.OPTIONFLAGS_BY_NAME)
 
 
-def _nearest(path: str | None) -> tuple[str, tuple[str, str | None]] | None:
-    """(folder, (file, section)) of the configuration nearest above the file at ``path``, or None."""
+def _nearest(path: str | None) -> tuple[str, str | None] | None:
+    """(file, section) of the configuration nearest above the file at ``path``, or None."""
     if not path:
         return None
     folder = os.path.dirname(os.path.abspath(path))
     while True:
         found = _config_in(folder)
         if found is not None:
-            return folder, found
+            return found
         parent = os.path.dirname(folder)
         if parent == folder:
             return None
         folder = parent
-
-
-def rootdir(path: str | None) -> str | None:
-    """The folder of the configuration pytest would read for the file at ``path``, or None."""
-    nearest = _nearest(path)
-    return nearest[0] if nearest else None
 
 
 def project_flags(path: str | None) -> frozenset[str]:
@@ -137,7 +131,7 @@ def project_flags(path: str | None) -> frozenset[str]:
     nearest = _nearest(path)
     if nearest is None:
         return frozenset()
-    config, section = nearest[1]
+    config, section = nearest
     try:
         return _read(config, section, os.stat(config).st_mtime_ns)
     except (OSError, ValueError, KeyError, configparser.Error):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import secrets
 
-from seidr.runners.doctest_flags import rootdir
 from seidr.runners.example import Example
 from seidr.runners.limits import Limits
 from seidr.runners.problem import Problem
@@ -37,16 +36,12 @@ def make_job(problem: Problem, program: Program, examples: list[Example], limits
     # The user's own function, unchanged, is already in the module: running it again would repeat its
     # decorators' side effects and lose its real line numbers.
     in_context = bool(problem.code.strip()) and program.code == problem.code and problem.code in problem.context
-    cwd = (rootdir(problem.path) or folder) if in_context else None
     return {
         "nonce": secrets.token_hex(16),
         "module": module,
         "package": package,
         "sys_path": folder,
-        "read": [f for f in dict.fromkeys([folder, cwd]) if f],
-        # the user's own code runs where pytest runs it, its rootdir (readable, not writable); a candidate
-        # stays in its scratch folder
-        "cwd": cwd,
+        "read": [folder] if folder else [],
         "path": os.path.abspath(problem.path) if problem.path else None,
         "context": problem.context,
         "code": None if in_context else program.code,

@@ -792,10 +792,5 @@ def process_state(job, workdir):
 def main(judge, fd, workdir, confine):
     """The child's whole life after the fork; the worker ends the process afterwards whatever happens."""
     confine(workdir)
-    if judge.job.get("cwd"):
-        try:
-            os.chdir(judge.job["cwd"])
-        except OSError:
-            pass  # not in the sandbox's view: the scratch folder it is
     judge.start(fd)
     judge.run()

@@ -140,17 +140,3 @@ def test_class_and_module_docstrings_are_checked_and_never_offered_for_synthesis
     synth = subprocess.run([*seidr_command(), "synth", "shapes.py"], cwd=workspace, capture_output=True,
                            text=True, timeout=120)
     assert "nothing to do" in synth.stderr and (workspace / "shapes.py").read_text().count("+ 1") == 1
-
-
-def test_examples_of_the_users_own_code_run_in_the_projects_rootdir_and_cannot_write_there(workspace):
-    reader = ('def first_line():\n    """\n    >>> first_line()\n    \'hello\'\n    """\n'
-              '    with open("data.txt") as fh:\n        return fh.readline().strip()\n')
-    write(workspace, {"pytest.ini": "[pytest]\n", "data.txt": "hello\n", "pkg/__init__.py": "", "pkg/m.py": reader})
-    seidr, pytest = both(workspace, "pkg")
-    assert pytest.returncode == 0, pytest.stdout
-    assert seidr.returncode == 0 and "pkg/m.py:1 first_line 1/1 examples pass" in seidr.stdout
-    writer = 'def save():\n    """\n    >>> save()\n    """\n    open("out.txt", "w").write("x")\n'
-    write(workspace, {"pkg/w.py": writer})
-    seidr = subprocess.run([*seidr_command(), "check", "pkg/w.py", "--no-tests"], cwd=workspace,
-                           capture_output=True, text=True, timeout=120)
-    assert seidr.returncode == 1 and not (workspace / "out.txt").exists()  # read-only for the program
