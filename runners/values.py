@@ -31,7 +31,8 @@ def _equal(a, b) -> bool:
 
 def same_value(want: str, got: str, loose: bool = False) -> bool:
     """Whether ``got`` (what the program printed) shows the value ``want`` writes. Strict (a doctest's own output): the same
-    value and type spelled differently (quotes, trailing zeros), with doctest's whitespace. ``loose`` (an example read from prose, whose
+    value and type spelled differently (quotes, trailing zeros), with doctest's whitespace (read as NORMALIZE_WHITESPACE
+    reads it when the expected value is wrapped over lines). ``loose`` (an example read from prose, whose
     author meant ``==``): numbers compare by value, ``1`` equals ``1.0``; nothing printed is ``None``."""
     if loose and not got.strip():
         got = "None"
@@ -41,6 +42,12 @@ def same_value(want: str, got: str, loose: bool = False) -> bool:
         return False
     if loose:
         return _equal(a, b)
-    # doctest's own examples keep doctest's layout: only quotes and number spelling may differ
-    same_layout = re.findall(r"\s+", want.rstrip("\n")) == re.findall(r"\s+", got.rstrip("\n"))
+    want_runs, got_runs = re.findall(r"\s+", want.rstrip("\n")), re.findall(r"\s+", got.rstrip("\n"))
+    if "\n" in want.strip():
+        # a value wrapped over several lines can only pass doctest under NORMALIZE_WHITESPACE, so that is what its
+        # author meant: any run of whitespace stands for any other, but none may be added or dropped
+        same_layout = len(want_runs) == len(got_runs)
+    else:
+        # doctest's own examples keep doctest's layout: only quotes and number spelling may differ
+        same_layout = want_runs == got_runs
     return same_layout and type(a) is type(b) and repr(a) == repr(b)
