@@ -1,13 +1,12 @@
 """doctest's option flags as pytest runs them: pytest's own ``ALLOW_UNICODE``, ``ALLOW_BYTES`` and ``NUMBER``,
-and the project's ``doctest_optionflags`` (pyproject.toml, pytest.ini, tox.ini, setup.cfg), found the way
-pytest finds its configuration: the nearest folder above the file that has one."""
+and the project's ``doctest_optionflags`` from the configuration pytest reads for the file (``pytest_config``)."""
 from __future__ import annotations
 
-import configparser
 import doctest
-import functools
 import os
 import re
+
+from seidr.runners.pytest_config import locate
 
 PYTEST_FLAGS = ("ALLOW_UNICODE", "ALLOW_BYTES", "NUMBER")
 for _name in PYTEST_FLAGS:
@@ -52,87 +51,9 @@ def _as_written(want: str, got: str) -> str:
     return "".join(out) + got[last:]
 
 
-_FILES = (("pytest.ini", "pytest"), ("pyproject.toml", None), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))
-
-
-def _config_in(folder: str) -> tuple[str, str | None] | None:
-    """The configuration file pytest reads in ``folder`` and its section (None for pyproject.toml), or None;
-    a file is parsed again only when one of the candidates changed (this runs for every check)."""
-    stamps = []
-    for name, _ in _FILES:
-        try:
-            stamps.append(os.stat(os.path.join(folder, name)).st_mtime_ns)
-        except OSError:
-            stamps.append(None)
-    return _config_of(folder, tuple(stamps)) if any(s is not None for s in stamps) else None
-
-
-@functools.lru_cache(maxsize=256)
-def _config_of(folder: str, stamps: tuple) -> tuple[str, str | None] | None:
-    for name, section in _FILES:
-        path = os.path.join(folder, name)
-        if not os.path.isfile(path):
-            continue
-        if name == "pyproject.toml":
-            try:
-                import tomllib
-
-                with open(path, "rb") as fh:
-                    if "ini_options" in tomllib.load(fh).get("tool", {}).get("pytest", {}):
-                        return path, None
-            except (OSError, ValueError):
-                continue
-        elif name == "pytest.ini" or _has_section(path, section):
-            return path, section
-    return None
-
-
-def _has_section(path: str, section: str) -> bool:
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, OSError, UnicodeError):
-        return False
-    return parser.has_section(section)
-
-
-@functools.lru_cache(maxsize=64)
-def _read(path: str, section: str | None, mtime: int) -> frozenset[str]:
-    if section is None:
-        import tomllib
-
-        with open(path, "rb") as fh:
-            value = tomllib.load(fh)["tool"]["pytest"]["ini_options"].get("doctest_optionflags", "")
-        names = value if isinstance(value, list) else str(value).split()
-    else:
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.read(path, encoding="utf-8")
-        names = parser.get(section, "doctest_optionflags", fallback="").split() if parser.has_section(section) else []
-    return frozenset(n for n in (str(x).strip() for x in names) if n in doctest.OPTIONFLAGS_BY_NAME)
-
-
-def _nearest(path: str | None) -> tuple[str, str | None] | None:
-    """(file, section) of the configuration nearest above the file at ``path``, or None."""
-    if not path:
-        return None
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        found = _config_in(folder)
-        if found is not None:
-            return found
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
-
-
 def project_flags(path: str | None) -> frozenset[str]:
     """The ``doctest_optionflags`` pytest would apply to the file at ``path`` (names it knows only)."""
-    nearest = _nearest(path)
-    if nearest is None:
+    if not path:
         return frozenset()
-    config, section = nearest
-    try:
-        return _read(config, section, os.stat(config).st_mtime_ns)
-    except (OSError, ValueError, KeyError, configparser.Error):
-        return frozenset()
+    names = locate(os.path.dirname(os.path.abspath(path))).words("doctest_optionflags")
+    return frozenset(n for n in names if n in doctest.OPTIONFLAGS_BY_NAME)

@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 
 from seidr.runners.example import Example
 from seidr.runners.problem import Problem
-from seidr.runners.pytest_tests import PytestConfig, conftests, locate
+from seidr.runners.pytest_config import PytestConfig, conftests, locate
 from seidr.runners.job import module_of
 
 # pytest's defaults for the settings the scan honours

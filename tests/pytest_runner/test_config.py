@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from seidr.runners.pytest_tests import conftests, kept_options, locate
+from seidr.runners.pytest_config import conftests, kept_options, locate
 
 
 def test_the_first_file_holding_pytest_settings_going_up_wins(tmp_path: Path):

@@ -112,7 +112,7 @@ def test_functions_of_test_files_and_conftests_have_no_related_tests(shop):
 
 
 def test_an_unchanged_test_file_is_parsed_once_and_again_after_it_changes(shop):
-    from seidr.runners.pytest_tests import locate
+    from seidr.runners.pytest_config import locate
     from seidr.synth.tests_discovery import parse_file
 
     test_file = str(shop / "tests" / "test_pricing.py")
