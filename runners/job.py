@@ -10,6 +10,7 @@ from seidr.runners.example import Example
 from seidr.runners.limits import Limits
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
+from seidr.runners.pytest_config import locate
 
 
 def module_of(path: str | None) -> tuple[str, str | None, str | None]:
@@ -30,18 +31,30 @@ def module_of(path: str | None) -> tuple[str, str | None, str | None]:
     return dotted, package, folder
 
 
+def _rootdir(path: str, folder: str | None) -> str | None:
+    """The folder pytest is run from for the file at ``path``: the rootdir of its configuration, else the
+    folder above its package (where a project without configuration keeps its files)."""
+    start = os.path.dirname(os.path.abspath(path))
+    config = locate(start)
+    return config.rootdir if config.inifile or config.rootdir != start else (folder or start)
+
+
 def make_job(problem: Problem, program: Program, examples: list[Example], limits: Limits) -> dict:
     """What the worker needs for one program, and nothing it must not see: no expected value."""
     module, package, folder = module_of(problem.path)
     # The user's own function, unchanged, is already in the module: running it again would repeat its
     # decorators' side effects and lose its real line numbers.
     in_context = bool(problem.code.strip()) and program.code == problem.code and problem.code in problem.context
+    # The user's own code sees its project as pytest's rootdir shows it (``open("data.txt")`` works), read-only:
+    # what it writes lands in the scratch folder. A candidate sees none of it (the project's tests are there).
+    rootdir = _rootdir(problem.path, folder) if in_context and problem.path else None
     return {
         "nonce": secrets.token_hex(16),
         "module": module,
         "package": package,
         "sys_path": folder,
-        "read": [folder] if folder else [],
+        "read": [f for f in dict.fromkeys([folder, rootdir]) if f],
+        "mirror": rootdir,
         "path": os.path.abspath(problem.path) if problem.path else None,
         "context": problem.context,
         "code": None if in_context else program.code,

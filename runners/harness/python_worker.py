@@ -161,6 +161,8 @@ class Job:
     def run(self):
         worker = self.worker
         workdir = worker.fresh_folder()
+        if self.job.get("mirror"):
+            worker.linked[workdir] = mirror(self.job["mirror"], workdir)
         enter = self.prepare(workdir)
         rec_r, rec_w = os.pipe()
         out_r, out_w = os.pipe()
@@ -374,6 +376,7 @@ class Worker:
         self.closing = False
         self.killed = set()  # processes signalled to die, not yet reaped
         self.used = []
+        self.linked = {}  # scratch folder -> the names ``mirror`` made in it
         self.ready_folder = None
         self.folders = 0
         self.unloaded = [name for name in PRELOAD if name not in sys.modules]
@@ -486,6 +489,11 @@ class Worker:
 
     def discard(self, workdir):
         """Remove an empty scratch folder now; a full one moves aside and goes while the worker is idle."""
+        for name in self.linked.pop(workdir, ()):
+            try:
+                os.unlink(os.path.join(workdir, name))  # a link, or what the program put in its place
+            except OSError:
+                pass
         try:
             os.rmdir(workdir)
         except OSError:
@@ -552,13 +560,38 @@ def imported(text):
 
 
 def make_writable(folder):
-    """A program may have taken the write bit off its own folders; give it back so they can be removed."""
+    """A program may have taken the write bit off its own folders; give it back so they can be removed. Never
+    through a link: a program's link to a folder it does not own must not get that folder chmod'ed."""
     for path, dirs, _ in os.walk(folder):
         for name in dirs:
             try:
-                os.chmod(os.path.join(path, name), 0o700)
+                fd = os.open(os.path.join(path, name), os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                os.chmod("/proc/self/fd/%d" % fd, 0o700)  # the folder that fd holds, whatever its mode
             except OSError:
                 pass
+            finally:
+                os.close(fd)
+
+
+def mirror(rootdir, workdir):
+    """Link each entry of the project's ``rootdir`` into the empty scratch folder ``workdir``, where the user's
+    own code runs: relative paths read the project as they do under pytest, run from its rootdir, while what the
+    code writes stays in the scratch folder (the project itself is read-only to it). The names linked."""
+    try:
+        names = os.listdir(rootdir)
+    except OSError:
+        return []
+    made = []
+    for name in names:
+        try:
+            os.symlink(os.path.join(rootdir, name), os.path.join(workdir, name))
+            made.append(name)
+        except OSError:
+            pass
+    return made
 
 
 def main(worker_class=Worker, warmup=None):

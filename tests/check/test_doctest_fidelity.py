@@ -140,3 +140,26 @@ def test_class_and_module_docstrings_are_checked_and_never_offered_for_synthesis
     synth = subprocess.run([*seidr_command(), "synth", "shapes.py"], cwd=workspace, capture_output=True,
                            text=True, timeout=120)
     assert "nothing to do" in synth.stderr and (workspace / "shapes.py").read_text().count("+ 1") == 1
+
+
+def test_examples_of_the_users_own_code_see_the_project_from_its_rootdir_and_never_change_it(workspace):
+    reader = ('def first_line():\n    """\n    >>> first_line()\n    \'hello\'\n    """\n'
+              '    with open("data/greeting.txt") as fh:\n        return fh.readline().strip()\n')
+    # as boltons' AtomicSaver does: a new file written beside, then renamed over its final name
+    saver = ('import os\n\n\ndef save(text):\n    """\n    >>> save("x")\n    >>> open("notes.txt").read()\n'
+             '    \'x\'\n    """\n    with open("notes.txt.part", "w") as fh:\n        fh.write(text)\n'
+             '    os.replace("notes.txt.part", "notes.txt")\n')
+    write(workspace, {"pytest.ini": "[pytest]\n", "data/greeting.txt": "hello\n", "pkg/__init__.py": "",
+                      "pkg/reader.py": reader, "pkg/saver.py": saver})
+    seidr, pytest = both(workspace, "pkg")
+    assert pytest.returncode == 0, pytest.stdout
+    (workspace / "notes.txt").unlink()  # what pytest wrote
+    assert seidr.returncode == 0, seidr.stdout
+    assert {"pkg/reader.py:1 first_line 1/1 examples pass", "pkg/saver.py:4 save 2/2 examples pass"} <= set(
+        seidr.stdout.splitlines())
+    assert not (workspace / "notes.txt").exists()  # seidr's run wrote only in its scratch folder
+    overwrite = 'def spoil():\n    """\n    >>> spoil()\n    """\n    open("data/greeting.txt", "w").write("bye")\n'
+    write(workspace, {"pkg/spoil.py": overwrite})
+    seidr = subprocess.run([*seidr_command(), "check", "pkg/spoil.py", "--no-tests"], cwd=workspace,
+                           capture_output=True, text=True, timeout=120)
+    assert seidr.returncode == 1 and (workspace / "data/greeting.txt").read_text() == "hello\n"
