@@ -22,7 +22,7 @@ class ExampleResult:
     outcome: Outcome
     expected: str | None = None
     actual: str | None = None
-    message: str | None = None  # the exception line, the crash, the timeout
+    message: str | None = None  # the exception line, the crash, the timeout; on a pass, a note for the user
     output: str = ""  # what the program printed while this example ran (capped)
     line: int | None = None  # 0-based line where it failed, in the example's file (a test's failing assert)
 

@@ -41,7 +41,7 @@ def _diagnostic(range_: types.Range, message: str, code: str, severity, function
 
 
 def for_problem(problem: Problem, verdict: Verdict | None, lines: Sequence[str], units: Units) -> list:
-    """What one function's check shows: nothing when every example passes."""
+    """What one function's check shows: nothing when every example passes as doctest reads it."""
     head = line_range(lines, problem.line, None, units)
     if verdict is None:  # a stub is not run
         return [_diagnostic(head, f"not implemented; {related_tests.counted(problem)}", "stub",
@@ -59,6 +59,11 @@ def for_problem(problem: Problem, verdict: Verdict | None, lines: Sequence[str],
         out.append(_diagnostic(line_range(lines, example.line, example.last_line, units), result.summary(),
                                CODES.get(result.outcome, "example-error"), types.DiagnosticSeverity.Error,
                                problem.name))
+    for result in verdict.results:
+        if result.passed and result.message:  # right as a value, but pytest --doctest-modules would fail it
+            out.append(_diagnostic(line_range(lines, result.example.line, result.example.last_line, units),
+                                   result.message, "doctest-text-differs", types.DiagnosticSeverity.Information,
+                                   problem.name))
     return out
 
 

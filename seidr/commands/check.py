@@ -403,6 +403,9 @@ def _print_text(reports: list[FileReport]) -> None:
                     print(_test_failure(result))
                 else:
                     print(f"{report.path}:{result.example.line + 1}: {_failure(result)}")
+            for result in verdict.results:
+                if result.passed and result.message:
+                    print(f"{report.path}:{result.example.line + 1}: note: {result.message}")
     shown = [f"{counts['passed']} pass", f"{counts['failed']} fail"]
     shown += [f"{counts['stub']} stub{'s' * (counts['stub'] != 1)}"] if counts["stub"] else []
     shown += [f"{counts['not-checked']} not checked"] if counts["not-checked"] else []
@@ -472,6 +475,8 @@ def _json_examples(function: FunctionReport) -> list[dict]:
         if example.kind == "test":  # a pytest test: its id, its file, its line there (not its code)
             entry.update(kind="test", name=example.label, file=example.file, expected=None)
             entry.pop("form")
+        if result is not None and result.passed and result.message:
+            entry["note"] = result.message
         if result is not None and not result.passed:
             entry.update(actual=result.actual, message=result.message)
             if result.line is not None:

@@ -163,3 +163,12 @@ def test_examples_of_the_users_own_code_see_the_project_from_its_rootdir_and_nev
     seidr = subprocess.run([*seidr_command(), "check", "pkg/spoil.py", "--no-tests"], cwd=workspace,
                            capture_output=True, text=True, timeout=120)
     assert seidr.returncode == 1 and (workspace / "data/greeting.txt").read_text() == "hello\n"
+
+
+def test_a_right_value_that_doctest_would_fail_passes_and_says_so(workspace):
+    write(workspace, {"spelled.py": 'def name():\n    """\n    >>> name()\n    "Odin"\n    """\n    return "Odin"\n'})
+    seidr, pytest = both(workspace, "spelled.py")
+    assert pytest.returncode != 0  # doctest compares the text
+    assert seidr.returncode == 0 and seidr.stdout.splitlines()[:2] == [
+        "spelled.py:1 name 1/1 examples pass",
+        "spelled.py:3: note: passes as a value, but doctest compares text and fails it: printed 'Odin'"]

@@ -157,13 +157,18 @@ async def test_doctest_directives_and_expected_exceptions_mean_what_they_mean_in
     assert verdict.passed and verdict.n_total == 5
 
 
-async def test_without_the_directives_the_same_outputs_fail(tmp_path, runner):
+async def test_without_the_directives_the_same_outputs_fail_but_a_value_wrapped_over_lines(tmp_path, runner):
+    """Without NORMALIZE_WHITESPACE doctest fails the wrapped list; its value is right, so it passes with a note
+    saying that doctest, comparing text, would fail it."""
     plain = (DIRECTIVES.replace("  # doctest: +ELLIPSIS", "").replace("  # doctest: +NORMALIZE_WHITESPACE", "")
              .replace("  # doctest: +IGNORE_EXCEPTION_DETAIL", ""))
     problem = problem_in(write(tmp_path, "nums.py", plain), "numbers")
     (verdict,) = await runner.judge(problem, [Program(problem.code)])
     outcomes = [r.outcome for r in verdict.results]
-    assert outcomes[:2] == [Outcome.FAILED, Outcome.FAILED]
+    assert outcomes[:2] == [Outcome.FAILED, Outcome.PASSED]
+    assert verdict.results[1].message == (
+        "passes as a value, but doctest compares text and fails it: printed [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]")
+    assert verdict.results[3].message is None  # the exception, read as doctest reads it
     assert outcomes[4] is Outcome.FAILED
     assert verdict.results[4].summary() == (
         "expected TypeError: something else entirely, got TypeError: 'str' object cannot be interpreted as an integer")

@@ -175,3 +175,13 @@ async def test_the_sandbox_level_is_logged_and_sent_in_the_status(editor):
     assert any("sandbox" in m.message and status["isolation"] in m.message for m in editor.log_messages)
     assert any(s["state"] == "checking" for s in editor.statuses)
     await wait_for(lambda: editor.statuses[-1]["state"] == "idle", 60, "the server to be idle")
+
+
+async def test_a_right_value_spelled_unlike_doctest_passes_with_a_note_on_its_line(editor):
+    spelled = 'def name():\n    """\n    >>> name()\n    "Odin"\n    """\n    return "Odin"\n'
+    uri = editor.open(write(editor, "spelled.py", spelled))
+    [note] = await editor.next_diagnostics(uri)
+    assert (note.code, note.severity, note.range.start.line) == (
+        "doctest-text-differs", types.DiagnosticSeverity.Information, 2)
+    assert note.message == "passes as a value, but doctest compares text and fails it: printed 'Odin'"
+    assert await editor.lenses(uri) == ["0: ✓ 1/1 examples"]
