@@ -2,7 +2,8 @@
 ~/.cache/seidr-bench/projects): examples in their docstrings, examples seidr read, functions seidr fails
 while pytest passes every doctest (false failures), and the time of each side.
 
-usage: .venv/bin/python benchmarks/real_projects.py [--projects more-itertools==11.2.1,boltons==26.2.0,...]
+usage: .venv/bin/python benchmarks/real_projects.py [--projects more-itertools==11.2.1,boltons==26.2.0,...] [--tests]
+--tests: seidr check with the projects' own tests beside pytest, per test: false failures and false passes.
 """
 from __future__ import annotations
 
@@ -67,6 +68,45 @@ def docstring_examples(target: str) -> int:
     return count
 
 
+def pytest_outcomes(root: str) -> tuple[dict[str, bool], float]:
+    """Each test function pytest collects in the project, by id without its parameters: whether every case of
+    it passed; and the seconds the run took."""
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "-o", "addopts="],
+                          cwd=root, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    outcomes: dict[str, bool] = {}
+    for line in done.stdout.splitlines():
+        word, _, rest = line.partition(" ")
+        if word in ("PASSED", "FAILED", "ERROR", "XPASS") and "::" in rest:
+            test = rest.split(" - ")[0].split("[")[0].strip()
+            outcomes[test] = outcomes.get(test, True) and word == "PASSED"
+    return outcomes, seconds
+
+
+def measure_tests(spec: str) -> dict:
+    """seidr check with the project's tests beside pytest: tests pytest passes that seidr fails (false
+    failures) and tests pytest fails that seidr passes (false passes), each test counted once."""
+    root = fetch(spec)
+    target = package_of(root, spec.partition("==")[0])
+    started = time.monotonic()
+    done = subprocess.run([*SEIDR, "check", target, "--json"], cwd=root, capture_output=True, text=True)
+    seidr_seconds = time.monotonic() - started
+    report = json.loads(done.stdout)
+    outcomes, pytest_seconds = pytest_outcomes(root)
+    judged: dict[str, bool] = {}
+    for file in report["files"]:
+        for function in file["functions"]:
+            for e in function["examples"]:
+                if e.get("kind") == "test" and e["outcome"] != "skipped":
+                    test = e["source"].split("[")[0]
+                    judged[test] = judged.get(test, True) and e["outcome"] == "passed"
+    false_failures = sorted(t for t, ok in judged.items() if not ok and outcomes.get(t))
+    false_passes = sorted(t for t, ok in judged.items() if ok and outcomes.get(t) is False)
+    return {"project": spec, "tests": len(judged), "pytest_tests": len(outcomes), "false_failures": false_failures,
+            "false_passes": false_passes, "seidr_seconds": seidr_seconds, "pytest_seconds": pytest_seconds}
+
+
 def measure(spec: str) -> dict:
     root = fetch(spec)
     target = package_of(root, spec.partition("==")[0])
@@ -91,7 +131,18 @@ def measure(spec: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", default=PROJECTS)
+    parser.add_argument("--tests", action="store_true", help="seidr check with tests beside pytest on the tests")
     args = parser.parse_args()
+    if args.tests:
+        print(f"{'project':<26} {'tests judged':>12} {'pytest tests':>12} {'false failures':>14} "
+              f"{'false passes':>12} {'seidr s':>8} {'pytest s':>8}")
+        for spec in args.projects.split(","):
+            r = measure_tests(spec)
+            print(f"{spec:<26} {r['tests']:>12} {r['pytest_tests']:>12} {len(r['false_failures']):>14} "
+                  f"{len(r['false_passes']):>12} {r['seidr_seconds']:>8.1f} {r['pytest_seconds']:>8.1f}")
+            for line in r["false_failures"][:8]:
+                print(f"    fails under seidr, passes under pytest: {line}")
+        return
     print(f"{'project':<26} {'in docstrings':>13} {'read':>5} {'false failures':>14} {'seidr s':>8} "
           f"{'pytest s':>8} {'ratio':>6}  pytest --doctest-modules")
     for spec in args.projects.split(","):

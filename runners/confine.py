@@ -44,16 +44,18 @@ class Plan:
     handed to workers in their environment so every child applies exactly those. (A plain class: the exec
     helper must not pay for importing dataclasses or json.)"""
 
-    FIELDS = ("uid", "uid_base", "landlock", "seccomp", "cgroups", "worker")
+    FIELDS = ("uid", "uid_base", "landlock", "seccomp", "cgroups", "worker", "shm")
 
     def __init__(self, uid: bool = False, uid_base: int = DEFAULT_UID_BASE, landlock: int = 0,
-                 seccomp: bool = False, cgroups: dict | None = None, worker: bool = False) -> None:
+                 seccomp: bool = False, cgroups: dict | None = None, worker: bool = False, shm: bool = False) -> None:
         self.uid = bool(uid)
         self.uid_base = int(uid_base)
         self.landlock = int(landlock)  # ABI version, 0 when off
         self.seccomp = bool(seccomp)
         self.cgroups = dict(cgroups or {})  # controller -> folder under which cgroups are made
         self.worker = bool(worker)  # a warm worker: it takes a cgroup at start that its children are born in
+        # /dev/shm is the sandbox's own (bwrap's): a program may write there, as multiprocessing's locks must
+        self.shm = bool(shm)
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.FIELDS}
@@ -458,7 +460,7 @@ def prepare(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
         out.here = os.open(workdir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC) if workdir else None
         if plan.landlock:
             try:
-                out.rules = landlock.ruleset(folders, plan.landlock)
+                out.rules = landlock.ruleset([*folders, *(["/dev/shm"] if plan.shm else [])], plan.landlock)
             except OSError as exc:
                 raise SandboxError(f"landlock: {exc}") from None
         if plan.uid:

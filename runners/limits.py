@@ -12,7 +12,7 @@ class Limits:
     memory_mb: int = 512
     output_bytes: int = 64 * 1024
     file_size_mb: int = 16
-    processes: int = 16
+    processes: int = 64  # processes and threads at once: thread pools and test suites start dozens
     open_files: int = 64
 
     def key(self) -> tuple:

@@ -22,7 +22,7 @@ from seidr.runners.limits import Limits
 from seidr.runners.problem import Problem
 from seidr.runners.pytest_config import conftests, kept_options, locate
 from seidr.runners.program import Program
-from seidr.runners.records import Tampered, exception_text, read_records, stopped, unfinished
+from seidr.runners.records import Tampered, exception_text, read_records, refused, stopped, unfinished
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
 
 GRACE_SECONDS = 10.0
@@ -235,6 +235,9 @@ def _summarize(example: Example, outcomes: list[tuple], names: dict[int, str]) -
         more = f"; {len(bad)} of {len(outcomes)} cases fail" if len(bad) > 1 else ""
         message = f"{head} (case {names[item]}{more}){sep}{rest}"
     outcome = {"failed": Outcome.FAILED, "timeout": Outcome.TIMEOUT}.get(kind, Outcome.ERROR)
+    if outcome is not Outcome.TIMEOUT:
+        head, sep, rest = message.partition("\n")
+        message = f"{head}{refused(head, head)}{sep}{rest}"
     return ExampleResult(example, outcome, message=message, output=output,
                          line=int(line) - 1 if isinstance(line, int) and line > 0 else None)
 

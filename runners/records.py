@@ -79,10 +79,29 @@ def follow(records: list[tuple[str, int, dict]], count: int) -> tuple[dict | Non
     return load, done, running, ended
 
 
+# what a limit's refusal looks like from inside the program, and the setting that lifts it
+_REFUSALS = (("can't start new thread", "limits.processes (processes and threads at once) or limits.memoryMb (each "
+                                        "thread reserves its stack)"),
+             ("Resource temporarily unavailable", "limits.processes (processes and threads at once)"),
+             ("Too many open files", "limits.openFiles"),
+             ("File too large", "limits.fileSizeMb"),
+             ("MemoryError", "limits.memoryMb"))
+
+
 def exception_text(info: dict) -> str:
     line = str(info.get("line", "")).strip() or "an exception"
     where = str(info.get("where") or "")
-    return f"{line} ({where})" if where else line
+    return (f"{line} ({where})" if where else line) + refused(line, where)
+
+
+def refused(line: str, where: str = "") -> str:
+    """For an exception a limit caused, what to add to its message: which limit, and how to lift it."""
+    limit = next((setting for sign, setting in _REFUSALS if sign in line), None)
+    if limit is not None:
+        return f"; refused by {limit}: raise it in the settings"
+    if "Operation not permitted" in line and "socket" in where.lower():
+        return "; refused by the sandbox, which allows no network (Unix sockets of its own only)"
+    return ""
 
 
 def unfinished(example: Example, report: Report, limits: Limits) -> ExampleResult:

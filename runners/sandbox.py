@@ -74,7 +74,8 @@ class Isolation:
 # Namespaces: no network, own IPC and host name; compiled programs also their own pid space (so killing the
 # wrapper kills every process they started). Run as root, bwrap would keep every capability unless told.
 _BWRAP_NS = ("--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent")
-_BWRAP_DEV = ("--dev", "/dev", "--proc", "/proc")
+# a private /dev, with a /dev/shm of its own that anyone in the sandbox may write (multiprocessing's locks)
+_BWRAP_DEV = ("--dev", "/dev", "--perms", "01777", "--tmpfs", "/dev/shm", "--proc", "/proc")
 # to confine its children, kill them, and remove the files they leave in folders that are theirs
 _WORKER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER")
 _HELPER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN")
@@ -363,7 +364,7 @@ def worker_argv(argv: Sequence[str], readable: Sequence[str] = ()) -> list[str]:
         cgroups.sweep(iso.plan.cgroups, uid_base())  # the cgroups of workers that have ended
     folders = [*readable, os.getcwd()]
     secrets = [name for name in os.environ if _SECRET.search(name)]
-    setting = {"SEIDR_SANDBOX": Plan(**{**iso.plan.as_dict(), "worker": True}).to_json()}
+    setting = {"SEIDR_SANDBOX": Plan(**{**iso.plan.as_dict(), "worker": True, "shm": iso.level == "bwrap"}).to_json()}
     prefix = _worker_prefix(iso.level, folders, list(iso.plan.cgroups.values()))
     if iso.level == "bwrap":
         env = [*(a for name in secrets for a in ("--unsetenv", name)),

@@ -30,7 +30,7 @@ class LimitSettings(_Section):
     memory_mb: int = Field(512, ge=16, le=65536)
     output_bytes: int = Field(64 * 1024, ge=256, le=64 * 1024 * 1024)
     file_size_mb: int = Field(16, ge=1, le=4096)
-    processes: int = Field(16, ge=1, le=4096)
+    processes: int = Field(64, ge=1, le=4096)
     open_files: int = Field(64, ge=8, le=65536)
 
     def to_limits(self) -> Limits:

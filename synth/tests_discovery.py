@@ -210,7 +210,7 @@ class _Scanner:
                     out.tests.append(self.test(node.name, node, refs))
             elif isinstance(node, ast.ClassDef):
                 out.helpers[node.name] = self.refs(node)
-                if _matches(node.name, self.classes):
+                if _matches(node.name, self.classes) or _is_test_case(node, classes):
                     out.tests.extend(self.class_tests(node, node.name, classes, out))
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -223,7 +223,9 @@ class _Scanner:
     def class_tests(self, node: ast.ClassDef, prefix: str, classes: dict, out: TestFile, depth: int = 0) -> list[TestDef]:
         """The tests of a test class (with those it inherits from classes of the same file), and of the test
         classes nested in it."""
-        if depth > 8 or any(isinstance(n, ast.FunctionDef) and n.name == "__init__" for n in node.body):
+        unittest_case = _is_test_case(node, classes)
+        if depth > 8 or (not unittest_case and any(isinstance(n, ast.FunctionDef) and n.name == "__init__"
+                                                   for n in node.body)):
             return []
         shared = self.refs(ast.Module(body=[n for n in node.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
                                       + [ast.Expr(d) for d in node.decorator_list], type_ignores=[]))
@@ -236,7 +238,7 @@ class _Scanner:
                     fixture = _fixture_name(child)
                     if fixture:
                         out.fixtures.setdefault(fixture, refs)
-                    elif _matches(child.name, self.functions):
+                    elif child.name.startswith("test") if unittest_case else _matches(child.name, self.functions):
                         names.add(child.name)
                         _merge(refs, shared)
                         refs.fixtures.discard("self")
@@ -300,6 +302,19 @@ class _Scanner:
             else:
                 out.names.update(f"{star}.{chain}" for star in self.stars)
         return out
+
+
+def _is_test_case(node: ast.ClassDef, classes: dict, depth: int = 0) -> bool:
+    """A ``unittest.TestCase`` subclass (directly or through a class of the same file): pytest collects its
+    ``test*`` methods whatever the class is called."""
+    for base in node.bases:
+        chain = _chains(base)
+        if chain and chain[0].split(".")[-1] in ("TestCase", "IsolatedAsyncioTestCase"):
+            return True
+        if isinstance(base, ast.Name) and base.id in classes and base.id != node.name and depth < 8:
+            if _is_test_case(classes[base.id], classes, depth + 1):
+                return True
+    return False
 
 
 def _top_level(body):
@@ -410,16 +425,24 @@ def _targets(problem: Problem) -> tuple[set[str], str | None]:
     owner = ".".join(parts[:-1]) if len(parts) > 1 else None
     wanted = owner or parts[-1]
     names = {f"{module}.{wanted}"}
-    # a package that re-exports the name: ``from pkg import f`` where pkg/__init__.py imports it
+    # a package that re-exports the name: ``from pkg import f`` where pkg/__init__.py imports it by name, or
+    # star-imports the module (or a package that does) and the name is public
     pieces = module.split(".")
+    below = module  # the deepest module known to export the name
     for cut in range(len(pieces) - 1, 0, -1):
         init = os.path.join(folder or "", *pieces[:cut], "__init__.py")
         try:
             with open(init, encoding="utf-8", errors="replace") as fh:
-                if re.search(rf"\b{re.escape(wanted.split('.')[0])}\b", fh.read()):
-                    names.add(".".join([*pieces[:cut], wanted]))
+                text = fh.read()
         except OSError:
-            pass
+            continue
+        package = ".".join(pieces[:cut])
+        relative = "." + below[len(package) + 1:]
+        star = not wanted.startswith("_") and re.search(
+            rf"^\s*from\s+({re.escape(relative)}|{re.escape(below)})\s+import\s+\*", text, re.MULTILINE)
+        if star or re.search(rf"\b{re.escape(wanted.split('.')[0])}\b", text):
+            names.add(f"{package}.{wanted}")
+            below = package
     return names, (parts[-1] if owner else None)
 
 

@@ -184,7 +184,7 @@ class Compiled:
 class Run:
     """One program's test run, made by the worker before it forks."""
 
-    def __init__(self, judge, job, compiled, snapshot, workdir):
+    def __init__(self, judge, job, compiled, snapshot, workdir, quiet=()):
         import unittest
 
         import pytest
@@ -206,7 +206,7 @@ class Run:
         for _, codes in compiled.values():
             self.test_codes.update(codes)
         self.module_file = os.path.realpath(job["path"]) if job.get("path") else None
-        self.args = [*job["pytest"]["args"], "--basetemp", os.path.join(workdir, "pytest-tmp")]
+        self.args = [*quiet, *job["pytest"]["args"], "--basetemp", os.path.join(workdir, "pytest-tmp")]
         self.substitute = Substitute(self)
         self.compiled = Compiled(compiled)
         self.loaded = None  # the module under test, once loaded

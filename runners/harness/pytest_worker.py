@@ -69,6 +69,10 @@ def warmup():
             importlib.import_module(name)
         except ImportError:
             pass
+    # pytest warns that a plugin imported here, ahead of it, cannot have its asserts rewritten: true of this
+    # worker, not of the user's project, and an error under ``filterwarnings = error``
+    STATE["quiet"] = [a for top in dict.fromkeys(name.split(".")[0] for name in plugins) for a in (
+        "-W", f"ignore:Module already imported so cannot be rewritten; {top}:pytest.PytestAssertRewriteWarning")]
     STATE["snapshot"] = TESTS.Snapshot(("pytest", "_pytest", "pluggy", *plugins, *STANDARD), [TESTS, BASE.CHILD])
     STATE["tests"] = BASE.Recent(TESTS.compile_test, size=64)
 
@@ -89,7 +93,7 @@ class PytestJob(BASE.Job):
             code = STATE["tests"].get(*file_key(path))
             if code is not None:
                 compiled[path] = code
-        run = TESTS.Run(judge, self.job, compiled, STATE["snapshot"], workdir)
+        run = TESTS.Run(judge, self.job, compiled, STATE["snapshot"], workdir, STATE["quiet"])
         return lambda fd, folder, confine: TESTS.main(run, fd, folder, confine)
 
 

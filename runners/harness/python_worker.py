@@ -47,6 +47,13 @@ try:
     LIBC = ctypes.CDLL(None, use_errno=True)
 except OSError:
     LIBC = None
+if LIBC is not None:
+    # glibc reserves 64 MB of address space per thread for its own malloc arena: against the program's address-space
+    # limit a dozen threads would be all it gets; two arenas shared by every thread keep each at its stack alone
+    try:
+        LIBC.mallopt(-8, 2)  # M_ARENA_MAX
+    except AttributeError:  # not glibc
+        pass
 
 
 def load_child_harness():

@@ -1,0 +1,107 @@
+"""Whatever ``pytest`` passes, ``seidr check`` passes: a project that turns warnings into errors, a
+``unittest.TestCase`` named as its author liked, a function its tests reach through ``from .more import *``,
+threads and a ``multiprocessing`` pool; and a refusal names the limit that refused and the setting that lifts it."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import seidr_command
+
+MORE = '''\
+__all__ = ["triple", "gather", "squares"]
+
+
+def triple(x):
+    return 3 * x
+
+
+def gather(n):
+    import threading
+
+    barrier = threading.Barrier(n)
+    out = []
+
+    def work(i):
+        barrier.wait(timeout=10)
+        out.append(i)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(out)
+
+
+def squares(xs):
+    import multiprocessing
+
+    with multiprocessing.Pool(2) as pool:
+        return pool.map(abs, xs)
+'''
+
+TESTS = '''\
+import unittest
+
+from pkg import gather, squares, triple
+
+
+class TripleChecks(unittest.TestCase):
+    def test_triple(self):
+        self.assertEqual(triple(2), 6)
+
+
+def test_triple_of_one():
+    assert triple(1) == 3
+
+
+def test_forty_threads_meet():
+    assert gather(40) == list(range(40))
+
+
+def test_a_pool_of_processes():
+    assert squares([-1, 2]) == [1, 2]
+'''
+
+STRICT = '[tool.pytest.ini_options]\nfilterwarnings = ["error", "ignore::pytest.PytestDeprecationWarning"]\n'
+
+
+def project(root: Path) -> Path:
+    for name, text in {"pkg/__init__.py": "from .more import *\n", "pkg/more.py": MORE,
+                       "tests/__init__.py": "", "tests/test_more.py": TESTS, "pyproject.toml": STRICT}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def check(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*seidr_command(), "check", *args], cwd=root, capture_output=True, text=True, timeout=300)
+
+
+def test_every_test_pytest_passes_passes_under_seidr_check(workspace):
+    root = project(workspace)
+    reference = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root,
+                               capture_output=True, text=True, timeout=300)
+    assert reference.returncode == 0, reference.stdout
+    seidr = check(root, "pkg/more.py")
+    assert seidr.returncode == 0, seidr.stdout + seidr.stderr
+    assert seidr.stdout.splitlines() == [
+        "pkg/more.py:4 triple 2/2 tests pass",  # the TestCase, and the test reaching it through the star-import
+        "pkg/more.py:8 gather 1/1 tests pass",
+        "pkg/more.py:26 squares 1/1 tests pass",
+        "3 functions with examples in 1 file: 3 pass, 0 fail"]
+
+
+def test_a_refusal_names_the_limit_and_the_setting_that_lifts_it(workspace):
+    root = project(workspace)
+    # the address space forty threads' stacks need (as root in a folder only root reads, programs keep uid 0,
+    # which no process limit binds; the memory limit binds every program)
+    (root / "pyproject.toml").write_text(STRICT + "[tool.seidr.limits]\nmemory_mb = 160\n")
+    seidr = check(root, "pkg/more.py")
+    assert seidr.returncode == 1
+    [line] = [line for line in seidr.stdout.splitlines() if "test_forty_threads_meet" in line]
+    assert "can't start new thread" in line and line.endswith(
+        "refused by limits.processes (processes and threads at once) or limits.memoryMb (each thread reserves its "
+        "stack): raise it in the settings")
