@@ -396,6 +396,7 @@ class Worker:
         from seidr.runners.confine import seal_worker
         from seidr.runners.sandbox import plan
 
+        self.shm = plan().shm  # a /dev/shm of this worker's own, which programs may write: emptied after each
         seal_worker(plan())
 
     def trim(self):
@@ -465,6 +466,8 @@ class Worker:
             delay = min(delay * 2, 0.25)
         while self.used:
             self.discard(self.used.pop())
+        if self.shm:  # nothing one program leaves there reaches the next
+            empty("/dev/shm")
         if self.ready_folder is None:
             self.ready_folder = self.fresh_folder()
         self.tidy()
@@ -581,6 +584,26 @@ def make_writable(folder):
                 pass
             finally:
                 os.close(fd)
+
+
+def empty(folder):
+    """Remove what is in ``folder``, never through a link, and keep the folder."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            import shutil
+
+            make_writable(path)
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
 
 def mirror(rootdir, workdir):

@@ -137,3 +137,15 @@ async def test_a_check_compares_the_users_own_objects_normally(tmp_path, runner)
                                 Example("assert mirror(Point(1, 2)).x == 2", kind="assert")))
     (verdict,) = await runner.judge(problem, [Program("def mirror(p):\n    return Point(p.y, p.x)\n")])
     assert verdict.passed, [r.summary() for r in verdict.results]
+
+
+async def test_what_a_program_leaves_in_dev_shm_never_reaches_the_next_one(runner):
+    """Under bubblewrap /dev/shm is the worker's own and writable (multiprocessing's locks live there); without
+    it, writing there is refused. Either way the next program finds nothing."""
+    plant = ("def answer():\n    try:\n        open('/dev/shm/planted', 'w').write('42')\n    except OSError:\n"
+             "        pass\n    return 41\n")
+    look = ("import os\ndef answer():\n    return 42 if not os.path.exists('/dev/shm/planted') else 41\n")
+    for _ in range(3):  # whichever worker of the pool each lands on
+        (planted,) = await runner.judge(ANSWER, [Program(plant)])
+        (looked,) = await runner.judge(ANSWER, [Program(look)])
+        assert not planted.passed and looked.passed, [r.summary() for r in looked.failures]
