@@ -21,6 +21,9 @@ import time
 CACHE = os.path.expanduser("~/.cache/seidr-bench/projects")
 PROJECTS = "more-itertools==11.2.1,boltons==26.2.0,toolz==1.0.0,humanize==4.12.1,sortedcontainers==2.4.0"
 SEIDR = [sys.executable, "-m", "seidr"]
+# pytest as the project's own environment runs it: without pytest-asyncio, a test dependency of seidr's that is
+# not the project's (it warns at start, an error where a project sets filterwarnings = error)
+PYTEST = [sys.executable, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider", "-p", "no:asyncio"]
 
 
 def fetch(spec: str) -> str:
@@ -72,7 +75,7 @@ def pytest_outcomes(root: str) -> tuple[dict[str, bool], float]:
     """Each test function pytest collects in the project, by id without its parameters: whether every case of
     it passed; and the seconds the run took."""
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "-o", "addopts="],
+    done = subprocess.run([*PYTEST, "-rA", "-o", "addopts="],
                           cwd=root, capture_output=True, text=True)
     seconds = time.monotonic() - started
     outcomes: dict[str, bool] = {}
@@ -115,7 +118,7 @@ def measure(spec: str) -> dict:
     seidr_seconds = time.monotonic() - started
     report = json.loads(done.stdout)
     started = time.monotonic()
-    reference = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--doctest-modules",
+    reference = subprocess.run([*PYTEST, "--doctest-modules",
                                 target], cwd=root, capture_output=True, text=True)
     pytest_seconds = time.monotonic() - started
     failing = [f"{file['path']}:{f['line']} {f['name']}" for file in report["files"] for f in file["functions"]

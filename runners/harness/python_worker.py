@@ -121,6 +121,60 @@ class Recent:
         return value
 
 
+class Sources:
+    """The project's modules compiled here, once per version of each file, for the children to import: each child
+    would compile them again from source (no ``.pyc`` is written for them), which for a large package costs more
+    than running its examples. Installed as ``SourceFileLoader.source_to_code``, so an import gets the code
+    compiled here when the file's bytes are the ones compiled, and compiles as usual otherwise."""
+
+    LIMIT = 256  # files of one package compiled ahead
+
+    def __init__(self):
+        self.codes = {}  # path -> (stat key, bytes, code)
+        import importlib.machinery
+
+        loader = importlib.machinery.SourceFileLoader
+        original, codes = loader.source_to_code, self.codes
+
+        def source_to_code(self, data, path, *, _optimize=-1):
+            hit = codes.get(path)
+            if hit is not None and _optimize == -1 and hit[1] == data:
+                return hit[2]
+            return original(self, data, path, _optimize=_optimize)
+
+        loader.source_to_code = source_to_code
+
+    def ahead(self, job):
+        """Before a job's child is forked: every module of the job's package (or the job's own file)."""
+        folder, module = job.get("sys_path"), job.get("module") or ""
+        if not folder or not job.get("path"):
+            return
+        top = os.path.join(folder, module.split(".")[0])
+        paths = [job["path"]]
+        if job.get("package") and os.path.isdir(top):
+            for base, dirs, files in os.walk(top):
+                dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+                paths += [os.path.join(base, f) for f in files if f.endswith(".py")]
+                if len(paths) > self.LIMIT:
+                    break
+        for path in paths[:self.LIMIT]:
+            self.compile(path)
+
+    def compile(self, path):
+        try:
+            stat = os.stat(path)
+            key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+            if path in self.codes and self.codes[path][0] == key:
+                return
+            with open(path, "rb") as fh:
+                data = fh.read()
+            if len(self.codes) >= 4 * self.LIMIT:  # a long-lived server's worker sees many projects
+                del self.codes[next(iter(self.codes))]
+            self.codes[path] = (key, data, compile(data, path, "exec", dont_inherit=True))
+        except BaseException:  # noqa: BLE001 -- the child's import reports it, as it would without this
+            self.codes.pop(path, None)
+
+
 def compile_module(source, filename):
     try:
         return compile(source, filename, "exec", dont_inherit=True)
@@ -384,6 +438,7 @@ class Worker:
         self.killed = set()  # processes signalled to die, not yet reaped
         self.used = []
         self.linked = {}  # scratch folder -> the names ``mirror`` made in it
+        self.sources = Sources()
         self.ready_folder = None
         self.folders = 0
         self.unloaded = [name for name in PRELOAD if name not in sys.modules]
@@ -549,6 +604,7 @@ class Worker:
                 continue  # the job it named has already ended
             try:
                 self.preload_for(message)
+                self.sources.ahead(message)
                 self.job_class(self, message).run()
             except OSError:
                 self.finish()
