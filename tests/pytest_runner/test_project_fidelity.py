@@ -105,3 +105,31 @@ def test_a_refusal_names_the_limit_and_the_setting_that_lifts_it(workspace):
     assert "can't start new thread" in line and line.endswith(
         "refused by limits.processes (processes and threads at once) or limits.memoryMb (each thread reserves its "
         "stack): raise it in the settings")
+
+
+SHAPED = '''\
+class classless:
+    """A property that reads None on the class itself, as toolz's ``instanceproperty`` does."""
+
+    def __init__(self, fget):
+        self.fget = fget
+
+    def __get__(self, obj, kind=None):
+        return None if obj is None else self.fget(obj)
+
+
+class Box:
+    def __init__(self, size):
+        self.size = size
+
+    @classless
+    def area(self):
+        return self.size * self.size
+'''
+
+
+def test_tests_of_a_method_that_is_none_on_its_class_still_run(workspace):
+    (workspace / "box.py").write_text(SHAPED)
+    (workspace / "test_box.py").write_text("from box import Box\n\n\ndef test_area():\n    assert Box(3).area == 9\n")
+    seidr = check(workspace, "box.py")
+    assert "box.py:16 Box.area 1/1 tests pass" in seidr.stdout.splitlines(), seidr.stdout
