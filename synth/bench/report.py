@@ -1,4 +1,5 @@
-"""Reports over benchmark runs: pass@k, hidden-test pass rate of the offered program, overfit rate, spend;
+"""Reports over benchmark runs: pass@k, hidden-test pass rate of the offered program, overfit rate, the precision
+of "solved" (hidden pass rate among attempts reported solved), spend;
 as a terminal table, CSV and JSON files, and a PNG plot of pass rate against model calls spent."""
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class RunSummary:
     mean_cost: float = 0.0  # per problem, all its attempts together
     mean_seconds: float = 0.0
     mean_calls: float = 0.0
+    reported_solved: int = 0  # attempts whose program seidr reported solved (not ambiguous, not unsolved)
+    solved_precision: float | None = None  # hidden pass rate among those: what "solved" is worth
     curve: list[tuple[int, float]] = field(default_factory=list)  # (model calls, share of problems solved)
 
 
@@ -69,6 +72,9 @@ def summarize(folder: str, ks: Sequence[int] = (1, 10, 100)) -> RunSummary:
         mean_seconds=_per_problem(per_problem, "seconds"),
         mean_calls=_per_problem(per_problem, "calls"),
     )
+    solved = [r for r in records if r.get("solved")]
+    summary.reported_solved = len(solved)
+    summary.solved_precision = _share(r.get("hidden_passed") for r in solved) if solved else None
     summary.curve = _curve(records)
     return summary
 
@@ -105,11 +111,13 @@ def write_reports(summaries: Sequence[RunSummary], out: str) -> list[str]:
     with open(csv_path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["run", "strategy", "model", "problems", "attempts", *[f"pass@{k}" for k in ks],
-                         "hidden_pass_rate", "overfit_rate", "mean_cost_usd", "mean_seconds", "mean_calls"])
+                         "hidden_pass_rate", "overfit_rate", "reported_solved", "solved_precision", "mean_cost_usd",
+                         "mean_seconds", "mean_calls"])
         for s in summaries:
             writer.writerow([s.run, s.strategy, s.model, s.problems, s.attempts,
                              *["" if s.pass_at.get(k) is None else round(s.pass_at[k], 4) for k in ks],
-                             round(s.hidden_pass_rate, 4), round(s.overfit_rate, 4), round(s.mean_cost, 6),
+                             round(s.hidden_pass_rate, 4), round(s.overfit_rate, 4), s.reported_solved,
+                             "" if s.solved_precision is None else round(s.solved_precision, 4), round(s.mean_cost, 6),
                              round(s.mean_seconds, 3), round(s.mean_calls, 2)])
     json_path = os.path.join(out, "report.json")
     with open(json_path, "w", encoding="utf-8") as fh:
@@ -149,11 +157,13 @@ def table(summaries: Sequence[RunSummary]) -> "rich.table.Table":  # noqa: F821
     ks = sorted({k for s in summaries for k in s.pass_at})
     t = Table(title="seidr bench report")
     for column in ["run", "strategy", "problems", *[f"pass@{k}" for k in ks], "hidden pass", "overfit",
-                   "cost/problem", "time/problem", "calls/problem"]:
+                   "solved (precision)", "cost/problem", "time/problem", "calls/problem"]:
         t.add_column(column, justify="left" if column in ("run", "strategy") else "right")
     for s in summaries:
         t.add_row(s.run, s.strategy, str(s.problems),
                   *["-" if s.pass_at.get(k) is None else f"{s.pass_at[k]:.3f}" for k in ks],
-                  f"{s.hidden_pass_rate:.3f}", f"{s.overfit_rate:.3f}", f"${s.mean_cost:.4f}",
+                  f"{s.hidden_pass_rate:.3f}", f"{s.overfit_rate:.3f}",
+                  f"{s.reported_solved} ({'-' if s.solved_precision is None else f'{s.solved_precision:.3f}'})",
+                  f"${s.mean_cost:.4f}",
                   f"{s.mean_seconds:.1f}s", f"{s.mean_calls:.1f}")
     return t

@@ -168,6 +168,12 @@ def test_report_writes_table_csv_json_and_a_plot_with_a_line_per_run(first_run, 
     assert rows["best-of-1"]["pass@1"] == "0.25" and rows["best-of-1"]["pass@2"] == "0.25"
     assert rows["best-of-1"]["overfit_rate"] == "0.5" and rows["best-of-1"]["mean_calls"] == "2.0"
     assert rows["seidr-2-calls"]["problems"] == "3" and rows["seidr-2-calls"]["pass@2"] == ""
+    # what "solved" is worth: the hidden pass rate among the attempts reported solved
+    solved = [r for r in records(first) if r["solved"]]
+    assert solved and rows["best-of-1"]["reported_solved"] == str(len(solved))
+    assert float(rows["best-of-1"]["solved_precision"]) == round(
+        sum(r["hidden_passed"] for r in solved) / len(solved), 4)
+    assert "solved (precision)" in done.stdout
     summaries = json.loads((report / "report.json").read_text())
     assert [s["strategy"] for s in summaries] == ["best-of-n", "seidr"]
     assert summaries[0]["curve"][:2] == [[0, 0.0], [1, 0.25]]
