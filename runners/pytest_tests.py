@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from seidr.runners.example import Example
@@ -26,6 +26,7 @@ from seidr.runners.records import Tampered, exception_text, read_records, refuse
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
 
 GRACE_SECONDS = 10.0
+AFTER_A_TIMEOUT = "not run: an earlier test "
 
 
 def file_of(example: Example, problem: Problem | None = None) -> str:
@@ -90,17 +91,31 @@ async def judge_tests(pool, problem: Problem, program: Program, examples: tuple[
     from seidr.runners.workers import WorkerLost, WorkerStartError
 
     started = time.monotonic()
-    job = make_test_job(problem, program, [e for _, e in tests], limits)
-    try:
-        report = await pool.run(job, limits.program_seconds + GRACE_SECONDS)
-    except (WorkerLost, WorkerStartError) as exc:
-        message = str(exc)
-        if isinstance(exc, WorkerStartError) and "pytest" in message:
-            message = f"{message}; install pytest, or turn related tests off (tests = false, --no-tests)"
-        return _whole(examples, [i for i, _ in tests], message, ""), False
-    verdict = assemble(examples, tests, job, report, limits)
-    return Verdict(verdict.results, verdict.error, verdict.output, seconds=time.monotonic() - started), \
-        report.timeout != "cancelled"
+    limits = replace(limits, example_seconds=max(limits.example_seconds, limits.test_seconds),
+                     program_seconds=limits.program_seconds + limits.test_seconds * len(tests))
+    pending, results, keep = tests, None, True
+    while pending:
+        job = make_test_job(problem, program, [e for _, e in pending], limits)
+        try:
+            report = await pool.run(job, limits.program_seconds + GRACE_SECONDS)
+        except (WorkerLost, WorkerStartError) as exc:
+            message = str(exc)
+            if isinstance(exc, WorkerStartError) and "pytest" in message:
+                message = f"{message}; install pytest, or turn related tests off (tests = false, --no-tests)"
+            return _whole(examples, [i for i, _ in tests], message, ""), False
+        verdict = assemble(examples, pending, job, report, limits)
+        keep = keep and report.timeout != "cancelled"
+        if results is None or verdict.error is not None:
+            results, error, output = list(verdict.results), verdict.error, verdict.output
+        else:
+            for index, _ in pending:
+                results[index] = verdict.results[index]
+        if error is not None or program.code != problem.code:
+            break
+        # the user's own tests after one that timed out run in a child of their own, as pytest would run them
+        rest = [(i, e) for i, e in pending if (results[i].message or "").startswith(AFTER_A_TIMEOUT)]
+        pending = rest if len(rest) < len(pending) else []
+    return Verdict(tuple(results), error, output, seconds=time.monotonic() - started), keep
 
 
 # reading the report ------------------------------------------------------------------------------------------
@@ -195,7 +210,7 @@ def _results(tests: list[tuple[int, Example]], seen: Observed, report, limits: L
     cut_short = seen.runs[-1][0] if seen.runs and seen.runs[-1][1] is None else None
     stop = None
     if cut_short is not None:
-        stop = "not run: an earlier test " + ("timed out" if report.timeout in ("example", "program") else "did not finish")
+        stop = AFTER_A_TIMEOUT + ("timed out" if report.timeout in ("example", "program") else "did not finish")
     elif seen.end is None:
         stop = "not run: " + stopped(report, limits, "before it")
     results: dict[int, ExampleResult] = {}

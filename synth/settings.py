@@ -32,6 +32,7 @@ class LimitSettings(_Section):
     file_size_mb: int = Field(16, ge=1, le=4096)
     processes: int = Field(64, ge=1, le=4096)
     open_files: int = Field(64, ge=8, le=65536)
+    test_seconds: float = Field(30.0, gt=0, le=3600)
 
     def to_limits(self) -> Limits:
         return Limits(**self.model_dump())

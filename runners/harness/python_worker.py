@@ -50,8 +50,13 @@ except OSError:
 if LIBC is not None:
     # glibc reserves 64 MB of address space per thread for its own malloc arena: against the program's address-space
     # limit a dozen threads would be all it gets; two arenas shared by every thread keep each at its stack alone
+    # and each thread's stack reserves as much as the main thread may grow to (8 MB): 2 MB, as many platforms give
+    # a thread, lets a program start a few hundred within its limit
     try:
         LIBC.mallopt(-8, 2)  # M_ARENA_MAX
+        _attr = ctypes.create_string_buffer(128)  # a pthread_attr_t, with room to spare
+        if LIBC.pthread_attr_init(_attr) == 0 and LIBC.pthread_attr_setstacksize(_attr, ctypes.c_size_t(2 << 20)) == 0:
+            LIBC.pthread_setattr_default_np(_attr)
     except AttributeError:  # not glibc
         pass
 

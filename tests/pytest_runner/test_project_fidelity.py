@@ -133,3 +133,16 @@ def test_tests_of_a_method_that_is_none_on_its_class_still_run(workspace):
     (workspace / "test_box.py").write_text("from box import Box\n\n\ndef test_area():\n    assert Box(3).area == 9\n")
     seidr = check(workspace, "box.py")
     assert "box.py:16 Box.area 1/1 tests pass" in seidr.stdout.splitlines(), seidr.stdout
+
+
+def test_a_slow_test_has_its_own_time_and_one_that_times_out_does_not_stop_the_others(workspace):
+    (workspace / "slow.py").write_text("import time\n\n\ndef wait(seconds):\n    time.sleep(seconds)\n    return seconds\n")
+    (workspace / "test_slow.py").write_text(
+        "from slow import wait\n\n\ndef test_past_the_examples_time():\n    assert wait(2.5) == 2.5\n\n\n"
+        "def test_forever():\n    assert wait(60) == 60\n\n\ndef test_quick():\n    assert wait(0) == 0\n")
+    (workspace / "pyproject.toml").write_text("[tool.seidr.limits]\ntest_seconds = 4\n")
+    seidr = check(workspace, "slow.py")
+    lines = seidr.stdout.splitlines()
+    assert lines[0] == "slow.py:4 wait 2/3 tests pass", seidr.stdout
+    assert lines[1] == "test_slow.py:8: test_forever timeout: timed out after 4 s"
+    assert len(lines) == 3  # test_quick passed: it ran in a process of its own after test_forever timed out
