@@ -11,6 +11,7 @@ module the tests compare with) found changed after the run fails the whole progr
 from __future__ import annotations
 
 import hashlib
+import linecache
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -252,7 +253,8 @@ def _summarize(example: Example, outcomes: list[tuple], names: dict[int, str]) -
     outcome = {"failed": Outcome.FAILED, "timeout": Outcome.TIMEOUT}.get(kind, Outcome.ERROR)
     if outcome is not Outcome.TIMEOUT:
         head, sep, rest = message.partition("\n")
-        message = f"{head}{refused(head, head)}{sep}{rest}"
+        source = linecache.getline(example.file, line) if example.file and isinstance(line, int) else ""
+        message = f"{head}{refused(head, head + ' ' + source)}{sep}{rest}"
     return ExampleResult(example, outcome, message=message, output=output,
                          line=int(line) - 1 if isinstance(line, int) and line > 0 else None)
 

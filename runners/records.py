@@ -99,8 +99,9 @@ def refused(line: str, where: str = "") -> str:
     limit = next((setting for sign, setting in _REFUSALS if sign in line), None)
     if limit is not None:
         return f"; refused by {limit}: raise it in the settings"
-    if "Operation not permitted" in line and "socket" in where.lower():
-        return "; refused by the sandbox, which allows no network (Unix sockets of its own only)"
+    network = ("Operation not permitted", "Permission denied", "Network is unreachable")
+    if any(sign in line for sign in network) and any(w in where.lower() for w in ("socket", "connect", "bind(")):
+        return "; refused by the sandbox: a program has no network, loopback included (no setting lifts it)"
     return ""
 
 

@@ -1,11 +1,14 @@
 """Whatever ``pytest`` passes, ``seidr check`` passes: a project that turns warnings into errors, a
 ``unittest.TestCase`` named as its author liked, a function its tests reach through ``from .more import *``,
-threads and a ``multiprocessing`` pool; and a refusal names the limit that refused and the setting that lifts it."""
+threads and a ``multiprocessing`` pool, a slow test; and a refusal names the limit that refused and the setting
+that lifts it (or says that none does)."""
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import seidr_command
 
@@ -146,3 +149,18 @@ def test_a_slow_test_has_its_own_time_and_one_that_times_out_does_not_stop_the_o
     assert lines[0] == "slow.py:4 wait 2/3 tests pass", seidr.stdout
     assert lines[1] == "test_slow.py:8: test_forever timeout: timed out after 4 s"
     assert len(lines) == 3  # test_quick passed: it ran in a process of its own after test_forever timed out
+
+
+def test_a_test_refused_the_network_says_the_sandbox_refused_it(workspace):
+    from seidr.runners.sandbox import isolation
+
+    plan = isolation().plan
+    if not (plan.seccomp or plan.landlock >= 4):
+        pytest.skip("this machine's sandbox leaves loopback TCP open")
+    (workspace / "echo.py").write_text("def echo(data):\n    return data\n")
+    (workspace / "test_echo.py").write_text(
+        "import socket\n\nfrom echo import echo\n\n\ndef test_over_loopback():\n"
+        "    server = socket.socket()\n    server.bind(('127.0.0.1', 0))\n    assert echo(b'x') == b'x'\n")
+    lines = check(workspace, "echo.py").stdout.splitlines()
+    assert lines[1].startswith("test_echo.py:7: test_over_loopback error: ") and lines[1].endswith(
+        "; refused by the sandbox: a program has no network, loopback included (no setting lifts it)"), lines
