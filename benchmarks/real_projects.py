@@ -21,9 +21,11 @@ import time
 CACHE = os.path.expanduser("~/.cache/seidr-bench/projects")
 PROJECTS = "more-itertools==11.2.1,boltons==26.2.0,toolz==1.0.0,humanize==4.12.1,sortedcontainers==2.4.0"
 SEIDR = [sys.executable, "-m", "seidr"]
-# pytest as the project's own environment runs it: without pytest-asyncio, a test dependency of seidr's that is
-# not the project's (it warns at start, an error where a project sets filterwarnings = error)
-PYTEST = [sys.executable, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider", "-p", "no:asyncio"]
+PYTEST = [sys.executable, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider"]
+# The doctests beside pytest as the project's own environment runs them: without pytest-asyncio, a test dependency
+# of seidr's that is not the project's (it warns at start, an error where a project sets filterwarnings = error).
+# The tests beside pytest with every plugin installed here: seidr's test runner loads the same ones.
+DOCTESTS = [*PYTEST, "-p", "no:asyncio", "--doctest-modules"]
 
 
 def fetch(spec: str) -> str:
@@ -75,8 +77,10 @@ def pytest_outcomes(root: str) -> tuple[dict[str, bool], float]:
     """Each test function pytest collects in the project, by id without its parameters: whether every case of
     it passed; and the seconds the run took."""
     started = time.monotonic()
-    done = subprocess.run([*PYTEST, "-rA", "-o", "addopts="],
-                          cwd=root, capture_output=True, text=True)
+    # a src/ layout's package is importable as it is once installed (pip install -e), which seidr finds itself
+    src = os.path.join(root, "src")
+    env = {**os.environ, "PYTHONPATH": src} if os.path.isdir(src) else None
+    done = subprocess.run([*PYTEST, "-rA", "-o", "addopts="], cwd=root, capture_output=True, text=True, env=env)
     seconds = time.monotonic() - started
     outcomes: dict[str, bool] = {}
     for line in done.stdout.splitlines():
@@ -118,7 +122,7 @@ def measure(spec: str) -> dict:
     seidr_seconds = time.monotonic() - started
     report = json.loads(done.stdout)
     started = time.monotonic()
-    reference = subprocess.run([*PYTEST, "--doctest-modules",
+    reference = subprocess.run([*DOCTESTS,
                                 target], cwd=root, capture_output=True, text=True)
     pytest_seconds = time.monotonic() - started
     failing = [f"{file['path']}:{f['line']} {f['name']}" for file in report["files"] for f in file["functions"]
