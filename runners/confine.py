@@ -44,10 +44,11 @@ class Plan:
     handed to workers in their environment so every child applies exactly those. (A plain class: the exec
     helper must not pay for importing dataclasses or json.)"""
 
-    FIELDS = ("uid", "uid_base", "landlock", "seccomp", "cgroups", "worker", "shm")
+    FIELDS = ("uid", "uid_base", "landlock", "seccomp", "cgroups", "worker", "shm", "loopback")
 
     def __init__(self, uid: bool = False, uid_base: int = DEFAULT_UID_BASE, landlock: int = 0,
-                 seccomp: bool = False, cgroups: dict | None = None, worker: bool = False, shm: bool = False) -> None:
+                 seccomp: bool = False, cgroups: dict | None = None, worker: bool = False, shm: bool = False,
+                 loopback: bool = False) -> None:
         self.uid = bool(uid)
         self.uid_base = int(uid_base)
         self.landlock = int(landlock)  # ABI version, 0 when off
@@ -56,6 +57,9 @@ class Plan:
         self.worker = bool(worker)  # a warm worker: it takes a cgroup at start that its children are born in
         # /dev/shm is the sandbox's own (bwrap's): a program may write there, as multiprocessing's locks must
         self.shm = bool(shm)
+        # TCP and UDP in the sandbox's own network namespace (bwrap's), which reaches nothing outside it: for the
+        # user's own code, whose tests may serve on 127.0.0.1; never for a candidate's
+        self.loopback = bool(loopback)
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.FIELDS}
@@ -148,7 +152,7 @@ def warm(plan: Plan) -> None:
     if plan.landlock:
         landlock.abi()
     if plan.seccomp:
-        seccomp.program_bytes()
+        seccomp.program_bytes(plan.loopback)
 
 
 _LIMITS: dict[tuple, list[tuple[int, int]]] = {}
@@ -460,7 +464,8 @@ def prepare(limits, workdir: str | None, plan: Plan, *, uid: int | None = None, 
         out.here = os.open(workdir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC) if workdir else None
         if plan.landlock:
             try:
-                out.rules = landlock.ruleset([*folders, *(["/dev/shm"] if plan.shm else [])], plan.landlock)
+                out.rules = landlock.ruleset([*folders, *(["/dev/shm"] if plan.shm else [])], plan.landlock,
+                                             tcp=plan.loopback)
             except OSError as exc:
                 raise SandboxError(f"landlock: {exc}") from None
         if plan.uid:
@@ -522,7 +527,7 @@ def apply(prepared: Prepared) -> None:
         prepared.close()
     if plan.seccomp:
         try:
-            seccomp.install()
+            seccomp.install(inet=plan.loopback)
         except OSError as exc:
             raise SandboxError(f"seccomp: {exc}") from None
 
@@ -535,7 +540,7 @@ def seal_worker(plan: Plan) -> None:
     if plan.seccomp:
         no_new_privs()
         try:
-            seccomp.install()
+            seccomp.install(inet=plan.loopback)
         except OSError as exc:
             raise SandboxError(f"seccomp: {exc}") from None
 

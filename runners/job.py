@@ -31,6 +31,12 @@ def module_of(path: str | None) -> tuple[str, str | None, str | None]:
     return dotted, package, folder
 
 
+def own_code(problem: Problem, program: Program) -> bool:
+    """Whether ``program`` is the user's own function, unchanged: it runs in the module as it is, and with more
+    trust than a candidate (its project in view, its values as returned, a loopback of its own)."""
+    return bool(problem.code.strip()) and program.code == problem.code and problem.code in problem.context
+
+
 def _rootdir(path: str, folder: str | None) -> str | None:
     """The folder pytest is run from for the file at ``path``: the rootdir of its configuration, else the
     folder above its package (where a project without configuration keeps its files)."""
@@ -44,7 +50,7 @@ def make_job(problem: Problem, program: Program, examples: list[Example], limits
     module, package, folder = module_of(problem.path)
     # The user's own function, unchanged, is already in the module: running it again would repeat its
     # decorators' side effects and lose its real line numbers.
-    in_context = bool(problem.code.strip()) and program.code == problem.code and problem.code in problem.context
+    in_context = own_code(problem, program)
     # The user's own code sees its project as pytest's rootdir shows it (``open("data.txt")`` works), read-only:
     # what it writes lands in the scratch folder. A candidate sees none of it (the project's tests are there).
     rootdir = _rootdir(problem.path, folder) if in_context and problem.path else None

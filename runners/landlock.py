@@ -65,13 +65,13 @@ def handled_fs(version: int) -> int:
     return rights
 
 
-def ruleset(writable: list[str], version: int) -> int:
+def ruleset(writable: list[str], version: int, tcp: bool = False) -> int:
     """A ruleset (a file descriptor) that lets a process write only beneath ``writable``; with ABI 4 no TCP,
     with ABI 6 no signals or abstract sockets outside its domain. Made before the process gives up its
     uid: the folders' paths may pass through folders only root can enter."""
     syscall = _syscall()
     fs = handled_fs(version)
-    net = (_NET_BIND_TCP | _NET_CONNECT_TCP) if version >= 4 else 0
+    net = (_NET_BIND_TCP | _NET_CONNECT_TCP) if version >= 4 and not tcp else 0
     scoped = (_SCOPE_ABSTRACT_UNIX | _SCOPE_SIGNAL) if version >= 6 else 0
     attr = struct.pack("=QQQ", fs, net, scoped)[: 8 if version < 4 else 16 if version < 6 else 24]
     buf = ctypes.create_string_buffer(attr, len(attr))

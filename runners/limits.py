@@ -14,7 +14,7 @@ class Limits:
     file_size_mb: int = 16
     processes: int = 64  # processes and threads at once: thread pools and test suites start dozens
     open_files: int = 64
-    test_seconds: float = 30.0  # one pytest test: a project's tests take as long as they take under pytest
+    test_seconds: float = 30.0  # one pytest test of the user's own code: they take as long as under pytest
 
     def key(self) -> tuple:
         """What a cached verdict depends on."""

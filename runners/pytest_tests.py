@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from seidr.runners.example import Example
-from seidr.runners.job import make_job
+from seidr.runners.job import make_job, own_code
 from seidr.runners.limits import Limits
 from seidr.runners.problem import Problem
 from seidr.runners.pytest_config import conftests, kept_options, locate
@@ -92,8 +92,10 @@ async def judge_tests(pool, problem: Problem, program: Program, examples: tuple[
     from seidr.runners.workers import WorkerLost, WorkerStartError
 
     started = time.monotonic()
-    limits = replace(limits, example_seconds=max(limits.example_seconds, limits.test_seconds),
-                     program_seconds=limits.program_seconds + limits.test_seconds * len(tests))
+    if own_code(problem, program):  # the project's tests take as long as they take under pytest; a search must
+        # not wait that long on each looping candidate, whose tests get the examples' time
+        limits = replace(limits, example_seconds=max(limits.example_seconds, limits.test_seconds),
+                         program_seconds=limits.program_seconds + limits.test_seconds * len(tests))
     pending, results, keep = tests, None, True
     while pending:
         job = make_test_job(problem, program, [e for _, e in pending], limits)
@@ -111,7 +113,7 @@ async def judge_tests(pool, problem: Problem, program: Program, examples: tuple[
         else:
             for index, _ in pending:
                 results[index] = verdict.results[index]
-        if error is not None or program.code != problem.code:
+        if error is not None or not own_code(problem, program):
             break
         # the user's own tests after one that timed out run in a child of their own, as pytest would run them
         rest = [(i, e) for i, e in pending if (results[i].message or "").startswith(AFTER_A_TIMEOUT)]

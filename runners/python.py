@@ -48,8 +48,9 @@ from seidr.runners.problem import Problem
 from seidr.runners.program import Program
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
 from seidr.runners.compare import compare
-from seidr.runners.job import make_job, module_of
+from seidr.runners.job import make_job, module_of, own_code
 from seidr.runners.records import Tampered, exception_text, follow, read_records, stopped, unfinished
+from seidr.runners.spawn import own_pool
 from seidr.runners.workers import HARNESS, WORKER, Pool, Report, WorkerLost, WorkerStartError, pool_for
 
 RUNNABLE = ("doctest", "assert")
@@ -176,7 +177,8 @@ class PythonRunner:
         if tests:
             from seidr.runners.pytest_tests import judge_tests
 
-            parts.append(judge_tests(self._pool(PYTEST_WORKER), problem, program, examples, tests, limits))
+            pool = self._pool(own_pool(PYTEST_WORKER) if own_code(problem, program) else PYTEST_WORKER)
+            parts.append(judge_tests(pool, problem, program, examples, tests, limits))
         done = await asyncio.gather(*parts)
         verdict, keep = done[0] if len(done) == 1 else _combine(done[0], done[1], [i for i, _ in tests])
         return dataclasses.replace(verdict, seconds=time.monotonic() - started), keep
@@ -187,7 +189,8 @@ class PythonRunner:
         started = time.monotonic()
         job = make_job(problem, program, [e for _, e in runnable], limits)
         try:
-            report = await self._pool().run(job, limits.program_seconds + GRACE_SECONDS)
+            report = await self._pool(own_pool(WORKER) if job["code"] is None else WORKER).run(
+                job, limits.program_seconds + GRACE_SECONDS)
         except (WorkerLost, WorkerStartError) as exc:
             message = str(exc)
             results = tuple(_static(e) if e.kind not in RUNNABLE or e.skipped else

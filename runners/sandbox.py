@@ -339,11 +339,19 @@ def _needed_raw() -> list[str]:
 def plan() -> Plan:
     """The layers this process's programs get: from the worker's environment (the worker then takes its
     cgroup), else from ``isolation()``."""
-    found = Plan.from_env() or isolation().plan
+    if _WORKER_PLAN:
+        return _WORKER_PLAN[0]
+    found = Plan.from_env()
+    if found is not None:  # a worker's plan, kept: its environment is cleaned before each child's fork
+        _WORKER_PLAN.append(found)
+    found = found or isolation().plan
     if found.worker:
         start_worker(found, Limits())
     _warm_layers(found)
     return found
+
+
+_WORKER_PLAN: list[Plan] = []
 
 
 def warm() -> None:
@@ -352,7 +360,7 @@ def warm() -> None:
     plan()
 
 
-def worker_argv(argv: Sequence[str], readable: Sequence[str] = ()) -> list[str]:
+def worker_argv(argv: Sequence[str], readable: Sequence[str] = (), loopback: bool = False) -> list[str]:
     """Wrap the command that starts a long-lived worker in the isolation ``isolation()`` reports.
     ``readable``: folders its programs must read that may lie in a hidden home (the user's project; the
     current folder is added when it is a project below a home). The worker keeps the host's pid space so
@@ -364,7 +372,11 @@ def worker_argv(argv: Sequence[str], readable: Sequence[str] = ()) -> list[str]:
         cgroups.sweep(iso.plan.cgroups, uid_base())  # the cgroups of workers that have ended
     folders = [*readable, os.getcwd()]
     secrets = [name for name in os.environ if _SECRET.search(name)]
-    setting = {"SEIDR_SANDBOX": Plan(**{**iso.plan.as_dict(), "worker": True, "shm": iso.level == "bwrap"}).to_json()}
+    # under bwrap the worker has a network namespace of its own: /dev/shm and, for the user's own code (``loopback``),
+    # TCP on its loopback confine nothing outside it
+    private = iso.level == "bwrap"
+    setting = {"SEIDR_SANDBOX": Plan(**{**iso.plan.as_dict(), "worker": True, "shm": private,
+                                        "loopback": loopback and private}).to_json()}
     prefix = _worker_prefix(iso.level, folders, list(iso.plan.cgroups.values()))
     if iso.level == "bwrap":
         env = [*(a for name in secrets for a in ("--unsetenv", name)),

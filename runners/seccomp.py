@@ -43,7 +43,7 @@ _DENY = {
 _SOCKET = {"x86_64": 41, "aarch64": 198}
 _CLONE = {"x86_64": 56, "aarch64": 220}
 _CLONE3 = 435
-_AF_UNIX = 1
+_AF_UNIX, _AF_INET, _AF_INET6 = 1, 2, 10
 # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
 _NEW_NAMESPACES = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000
 
@@ -62,8 +62,9 @@ def supported() -> tuple[bool, str]:
     return True, ""
 
 
-def program(arch: str | None = None) -> list[tuple[int, int, int, int]]:
-    """The filter for ``arch`` as (code, jt, jf, k) instructions."""
+def program(arch: str | None = None, inet: bool = False) -> list[tuple[int, int, int, int]]:
+    """The filter for ``arch`` as (code, jt, jf, k) instructions; ``inet``: IPv4 and IPv6 sockets allowed too
+    (only inside a network namespace of the sandbox's own)."""
     arch = arch or os.uname().machine
     out: list[tuple[int, int, int, int]] = [
         (_LD_W_ABS, 0, 0, _ARCH),
@@ -77,6 +78,9 @@ def program(arch: str | None = None) -> list[tuple[int, int, int, int]]:
         out += [(_JEQ, 0, 1, nr), (_RET, 0, 0, _RET_ERRNO | errno.EPERM)]
     # clone3 passes its flags in memory the filter cannot read: ENOSYS makes libc fall back to clone
     out += [(_JEQ, 0, 1, _CLONE3), (_RET, 0, 0, _RET_ERRNO | errno.ENOSYS)]
+    if inet:  # socket(AF_INET | AF_INET6, ...): allowed; the AF_UNIX test below refuses every other family
+        out += [(_JEQ, 0, 5, _SOCKET[arch]), (_LD_W_ABS, 0, 0, _ARG0), (_JEQ, 1, 0, _AF_INET),
+                (_JEQ, 0, 1, _AF_INET6), (_RET, 0, 0, _RET_ALLOW), (_LD_W_ABS, 0, 0, _NR)]
     for nr, test, verdict_if_set in ((_SOCKET[arch], _JEQ, _RET_ALLOW), (_CLONE[arch], _JSET, _RET_ERRNO | errno.EPERM)):
         other = _RET_ERRNO | errno.EPERM if verdict_if_set == _RET_ALLOW else _RET_ALLOW
         value = _AF_UNIX if test == _JEQ else _NEW_NAMESPACES
@@ -91,32 +95,32 @@ def program(arch: str | None = None) -> list[tuple[int, int, int, int]]:
     return out
 
 
-_LOADED: tuple | None = None  # (prctl, sock_fprog, the filter it points to), built once per process
+_LOADED: tuple | None = None  # (prctl, sock_fprog, the filter it points to, inet), built once per process
 _INSTALLED: list[bool] = []  # this process holds the filter: it installed it, or was forked from one that did
 
 
-def program_bytes() -> bytes:
-    return _loaded()[2].raw
+def program_bytes(inet: bool = False) -> bytes:
+    return _loaded(inet)[2].raw
 
 
-def _loaded() -> tuple:
+def _loaded(inet: bool = False) -> tuple:
     global _LOADED
-    if _LOADED is None:
-        code = program()
+    if _LOADED is None or _LOADED[3] != inet:
+        code = program(inet=inet)
         raw = b"".join(struct.pack("=HBBI", *ins) for ins in code)
         filt = ctypes.create_string_buffer(raw, len(raw))
         prog = struct.pack("=HxxxxxxQ", len(code), ctypes.addressof(filt))
-        _LOADED = (ctypes.CDLL(None, use_errno=True).prctl, ctypes.create_string_buffer(prog, len(prog)), filt)
+        _LOADED = (ctypes.CDLL(None, use_errno=True).prctl, ctypes.create_string_buffer(prog, len(prog)), filt, inet)
     return _LOADED
 
 
-def install() -> None:
+def install(inet: bool = False) -> None:
     """Load the filter into this process; it stays across fork and exec. Needs no_new_privs first. A process
     that already holds it (a child forked from a warm worker that installed it) keeps it and loads no second
     copy: the kernel would run both on every call."""
     if _INSTALLED:
         return
-    prctl, prog, _ = _loaded()
+    prctl, prog, _, _ = _loaded(inet)
     if prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, prog, 0, 0) != 0:
         err = ctypes.get_errno()
         raise OSError(err, "seccomp filter refused: " + errno.errorcode.get(err, str(err)))

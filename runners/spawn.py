@@ -14,6 +14,9 @@ from seidr.runners.sandbox import clean_env, kill_group, worker_argv
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness")
 WORKER = os.path.join(HARNESS, "python_worker.py")
+# after a script's path: a pool for the user's own code, whose programs may use TCP on the loopback of the
+# sandbox's own network namespace (where bwrap gives one; ``own_pool`` says when)
+OWN = "#own"
 
 Spawned = tuple[subprocess.Popen, socket.socket, str]  # the process, our end of its control socket, its log
 
@@ -32,7 +35,8 @@ def spawn(root: str, number: int, script: str = WORKER) -> Spawned:
     parent, child = socket.socketpair()
     log = os.path.join(root, f"worker-{number}.log")
     env = clean_env(extra={"PYTHONHASHSEED": "0"})  # the same set and dict orders on every run
-    argv = worker_argv([sys.executable, "-B", "-s", script, str(child.fileno()), root])
+    path, own = (script[:-len(OWN)], True) if script.endswith(OWN) else (script, False)
+    argv = worker_argv([sys.executable, "-B", "-s", path, str(child.fileno()), root], loopback=own)
     try:
         with open(log, "wb") as err:
             proc = subprocess.Popen(argv, pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL,
@@ -47,6 +51,14 @@ def spawn(root: str, number: int, script: str = WORKER) -> Spawned:
 
 
 _EARLY: dict[str, tuple[str, Spawned]] = {}
+
+
+def own_pool(script: str) -> str:
+    """The pool key for the user's own code running ``script``: a pool of its own where the sandbox can give its
+    programs a loopback of their own, else the same pool as a candidate's."""
+    from seidr.runners.sandbox import isolation
+
+    return script + OWN if isolation().level == "bwrap" else script
 
 
 def early(script: str = WORKER) -> None:

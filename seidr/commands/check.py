@@ -55,9 +55,9 @@ def run(args: argparse.Namespace) -> int:
 
     if any(os.path.isdir(path) or path.endswith(".py") for path in args.paths):
         # the first Python worker boots (a tenth of a second) while this process imports the rest and extracts
-        from seidr.runners.spawn import early
+        from seidr.runners.spawn import WORKER, early, own_pool
 
-        early()
+        early(own_pool(WORKER))  # the user's own code
     import asyncio
 
     files, skipped = _collect(args.paths)

@@ -14,6 +14,7 @@ import pytest
 from seidr.runners.limits import Limits
 from seidr.runners.program import Program
 from seidr.runners.runner import get_runner
+from seidr.runners.sandbox import isolation
 from seidr.synth.extract import extract
 from tests.hostile.check import check_folder, honest_source
 from tests.hostile.programs import PYTHON
@@ -87,7 +88,10 @@ def checked(scene):
 def test_seidr_check_fails_every_hostile_program_and_nothing_escapes(checked):
     statuses, traces, _ = checked
     assert sorted(statuses) == sorted(f"{name}.py" for name in PYTHON)
-    assert {name: status for name, status in statuses.items() if status != "failed"} == {}
+    # under bubblewrap the user's own code gets a loopback of its own (a project's tests serve on it): listening
+    # there, or sending into it, reaches nothing outside, as the traces show; a candidate gets none (above)
+    contained = {"tcp_listen.py", "udp_send.py"} if isolation().level == "bwrap" else set()
+    assert {name: status for name, status in statuses.items() if status != "failed" and name not in contained} == {}
     assert traces == []
 
 

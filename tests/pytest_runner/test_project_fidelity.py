@@ -151,16 +151,37 @@ def test_a_slow_test_has_its_own_time_and_one_that_times_out_does_not_stop_the_o
     assert len(lines) == 3  # test_quick passed: it ran in a process of its own after test_forever timed out
 
 
-def test_a_test_refused_the_network_says_the_sandbox_refused_it(workspace):
+ECHO_TEST = ("import socket\n\nfrom echo import echo\n\n\ndef test_over_loopback():\n"
+             "    server = socket.socket()\n    server.bind(('127.0.0.1', 0))\n    server.listen()\n"
+             "    client = socket.create_connection(server.getsockname())\n    peer, _ = server.accept()\n"
+             "    client.sendall(echo(b'x'))\n    assert peer.recv(1) == b'x'\n")
+
+
+def test_the_users_own_tests_may_serve_on_a_loopback_of_their_own_and_a_candidate_never(workspace):
+    """Under bubblewrap the user's own code has a network namespace of its own, whose loopback reaches nothing
+    outside it; without bubblewrap, and for a candidate always, the sandbox refuses and says so."""
     from seidr.runners.sandbox import isolation
 
-    plan = isolation().plan
-    if not (plan.seccomp or plan.landlock >= 4):
-        pytest.skip("this machine's sandbox leaves loopback TCP open")
+    iso = isolation()
+    if not (iso.plan.seccomp or iso.plan.landlock >= 4):
+        pytest.skip("this machine's sandbox leaves TCP open")
     (workspace / "echo.py").write_text("def echo(data):\n    return data\n")
-    (workspace / "test_echo.py").write_text(
-        "import socket\n\nfrom echo import echo\n\n\ndef test_over_loopback():\n"
-        "    server = socket.socket()\n    server.bind(('127.0.0.1', 0))\n    assert echo(b'x') == b'x'\n")
+    (workspace / "test_echo.py").write_text(ECHO_TEST)
+    refusal = "; refused by the sandbox: a program has no network, loopback included (no setting lifts it)"
     lines = check(workspace, "echo.py").stdout.splitlines()
-    assert lines[1].startswith("test_echo.py:7: test_over_loopback error: ") and lines[1].endswith(
-        "; refused by the sandbox: a program has no network, loopback included (no setting lifts it)"), lines
+    if iso.level == "bwrap":
+        assert lines[0] == "echo.py:1 echo 1/1 tests pass", lines
+    else:
+        assert lines[1].startswith("test_echo.py:7: test_over_loopback error: ") and lines[1].endswith(refusal)
+    # a candidate for the same function, judged against the same test
+    candidate = "def echo(data):\n    return bytes(data)\n"
+    (workspace / "echo.py").write_text(candidate.replace("bytes(data)", "data"))
+    script = ("import asyncio, sys\nfrom seidr.runners.program import Program\nfrom seidr.runners.python import PythonRunner\n"
+              "from seidr.synth.extract import extract\nfrom seidr.synth.tests_discovery import with_related_tests\n"
+              "problem, _ = with_related_tests(extract(open('echo.py').read(), 'echo.py').find('echo'))\n"
+              "async def main():\n    runner = PythonRunner()\n"
+              f"    [verdict] = await runner.judge(problem, [Program({candidate!r})])\n"
+              "    await runner.close()\n    print(verdict.passed, verdict.results[0].message)\n"
+              "asyncio.run(main())\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=workspace, capture_output=True, text=True, timeout=300)
+    assert done.stdout.startswith("False ") and done.stdout.strip().endswith(refusal), done.stdout + done.stderr
