@@ -62,7 +62,7 @@ def docstring_examples(target: str) -> int:
             tree = ast.parse(open(path, encoding="utf-8").read())
         except (SyntaxError, UnicodeError):
             continue
-        for node in [tree, *ast.walk(tree)]:
+        for node in ast.walk(tree):  # the module itself first
             if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 doc = ast.get_docstring(node, clean=False)
                 if doc and ">>>" in doc:
