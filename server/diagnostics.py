@@ -2,38 +2,20 @@
 that does not parse and one for a missing toolchain (codes and data as the editors' contract says)."""
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Sequence
 
 from lsprotocol import types
 
 from seidr.runners.problem import Problem
 from seidr.runners.verdict import Outcome, Verdict
 from seidr.server import related_tests
+from seidr.server.ranges import Units, line_range
 from seidr.synth.extract import Extraction
 
 SOURCE = "seidr"
 CODES = {Outcome.FAILED: "example-failed", Outcome.ERROR: "example-error", Outcome.TIMEOUT: "example-timeout"}
 SEVERITIES = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
               "information": types.DiagnosticSeverity.Information}
-
-# (line text, code-point column) -> the column in the client's position units
-Units = Callable[[str, int], int]
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def line_range(lines: Sequence[str], first: int, last: int | None, units: Units) -> types.Range:
-    """From the first non-blank character of ``first`` to the end of ``last``, clamped to the document."""
-    if not lines:
-        return types.Range(types.Position(0, 0), types.Position(0, 0))
-    first = min(max(first, 0), len(lines) - 1)
-    last = min(max(first if last is None else last, first), len(lines) - 1)
-    head, tail = lines[first].rstrip("\r\n"), lines[last].rstrip("\r\n")
-    start = len(head) - len(head.lstrip())
-    return types.Range(types.Position(first, units(head, start)), types.Position(last, units(tail, len(tail))))
-
 
 def _diagnostic(range_: types.Range, message: str, code: str, severity, function: str | None = None):
     return types.Diagnostic(range=range_, message=message, severity=severity, source=SOURCE, code=code,

@@ -13,6 +13,7 @@ from pygls.uris import from_fs_path
 
 from seidr.runners.problem import Problem
 from seidr.runners.verdict import ExampleResult, Verdict
+from seidr.server.ranges import line_range, plural
 from seidr.synth.extract import Extraction
 from seidr.synth.settings import Settings
 
@@ -80,8 +81,6 @@ def lens_title(problem: Problem, verdict: Verdict | None) -> str:
 
 def counted(problem: Problem) -> str:
     """``3 examples``, ``4 tests``, ``1 example and 4 tests``."""
-    from seidr.server.diagnostics import plural
-
     examples, tests = len(problem.checked_examples()) - len(tests_of(problem)), len(tests_of(problem))
     return " and ".join(plural(n, noun) for n, noun in ((examples, "example"), (tests, "test")) if n) or "0 examples"
 
@@ -114,8 +113,6 @@ def diagnostic(problem: Problem, result: ExampleResult, head: types.Range) -> ty
 
 def missing(messages: Sequence, lines: Sequence[str], units) -> list[types.Diagnostic]:
     """A Warning on the function's line for each test named in a setting or the docstring that does not exist."""
-    from seidr.server.diagnostics import line_range
-
     return [types.Diagnostic(range=line_range(lines, line, None, units), message=message,
                              severity=types.DiagnosticSeverity.Warning, source="seidr", code=MISSING)
             for line, message in messages]
