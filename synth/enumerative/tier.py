@@ -63,7 +63,7 @@ async def search(problem, runner, settings, events: Events | None = None, *, alo
     """Searches ``problem`` within ``settings.enumerate_seconds`` (when ``alone``, with no model to follow:
     ``ALONE_SECONDS`` at least, and at most the budget's seconds). A found program is judged by ``runner``. Returns a Ranking (solved when the search
     found a program the runner passed), or None when the tier does not apply (switched off, not Python)."""
-    from seidr.synth.enumerative import enumerate_program
+    from seidr.synth.enumerative.programs import enumerate_program
 
     if problem.language != "python" or not settings.enumerate_first:
         return None
