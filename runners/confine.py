@@ -30,7 +30,8 @@ BOOT = (
     "import sys, types\n"
     "for name, path in (('seidr', []), ('seidr.runners', [sys.argv[1]])):\n"
     "    sys.modules[name] = module = types.ModuleType(name); module.__path__ = path\n"
-    "from seidr.runners.confine import main\n"
+    "if sys.argv[2:3] == ['probe']:\n    from seidr.runners.probe import main\n"
+    "else:\n    from seidr.runners.confine import main\n"
     "main(sys.argv[2:])\n"
 )
 
@@ -568,14 +569,7 @@ class _Limits:
 
 
 def main(args: list[str]) -> None:
-    """The exec helper: ``helper_args(...) -- program args...``; or ``probe paths...``."""
-    if args[:1] == ["probe"]:
-        import json
-
-        from seidr.runners.probe import probe
-
-        print(json.dumps(probe(args[1:])), flush=True)
-        return
+    """The exec helper: ``helper_args(...) -- program args...`` (``probe paths...`` is ``probe.main``'s)."""
     plan, rest = Plan.from_args(args)
     n = len(LIMIT_FIELDS)
     limits, workdir, uid = _Limits(rest[:n]), rest[n] or None, int(rest[n + 1])

@@ -257,3 +257,10 @@ def forget() -> None:
         os.unlink(cache_path())
     except OSError:
         pass
+
+
+def main(args: list[str]) -> None:
+    """The exec helper run as ``probe paths...``: what holds on this machine, as one line of JSON."""
+    import json
+
+    print(json.dumps(probe(args[1:])), flush=True)
