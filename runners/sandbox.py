@@ -126,10 +126,9 @@ def _hidden() -> tuple[str, ...]:
 def _needed(extra: Sequence[str] = ()) -> list[str]:
     """What a worker must read beneath a hidden home: Python, ``sys.path``, seidr, and ``extra``. Never a
     home itself (nor a folder holding one), so a project opened at ``~`` does not expose ``~/.ssh``."""
-    import seidr
-
+    # the top package's folders (the runners sit below it, so it is loaded: read, not imported)
     paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *sys.path,
-             *getattr(seidr, "__path__", []), _RUNNERS, *extra]
+             *getattr(sys.modules.get("seidr"), "__path__", []), _RUNNERS, *extra]
     found: list[str] = []
     for path in paths:
         if not path or not os.path.exists(path):

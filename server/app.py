@@ -9,7 +9,6 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
-from seidr import __version__
 from seidr.server import checks, code_actions, code_lens, processes, synthesis
 from seidr.server import settings as settings_feature
 from seidr.server.documents import Documents
@@ -18,6 +17,19 @@ from seidr.server.settings import SettingsStore
 from seidr.server.status import Status
 
 log = logging.getLogger(__name__)
+
+
+def _version() -> str:
+    """seidr's version as installed (the server sits below the package that also holds the CLI)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("seidr")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+__version__ = _version()
 
 
 class SeidrProtocol(LanguageServerProtocol):
