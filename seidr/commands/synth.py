@@ -288,7 +288,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{problem.name}: {state}{best}", file=sys.stderr)
         if ranking.solved and ranking.ambiguous:
             print(ranking.ambiguity.line(), file=sys.stderr)
-            print("  add the example that says which one you mean, e.g.:", file=sys.stderr)
+            if ranking.ambiguity.doctests():
+                print("  add the example that says which one you mean, e.g.:", file=sys.stderr)
             for doctest_text in ranking.ambiguity.doctests():
                 print("    " + doctest_text.replace("\n", "\n    "), file=sys.stderr)
     sys.stdout.writelines(difflib.unified_diff(

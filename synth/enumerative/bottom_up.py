@@ -57,7 +57,7 @@ class Budget(Exception):
 
 # Once one program fits, the rest of its size is searched for a more general one of the same size, up to
 # this many more programs.
-SAME_SIZE_LOOK = 10_000
+SAME_SIZE_LOOK = 300_000
 
 
 def preference(expr: Expr) -> tuple:
@@ -357,7 +357,8 @@ def _behaviours(bank: Bank, spec: Spec) -> tuple[tuple[str, tuple[str, ...]], ..
 
 
 def search(spec: Spec, seconds: float, max_programs: int | None, max_size: int = 12):
-    """Returns (source of the smallest passing expression or None, programs examined, reason, behaviours). Of
+    """Returns (source of the smallest passing expression or None, programs examined, reason, behaviours,
+    complete: whether the look past the first fit went through the sizes it meant to, unhurried). Of
     the passing expressions of that size, the most general one (``preference``) wins. Once one fits, the search
     goes on through the next size (within ``SAME_SIZE_LOOK``), and ``behaviours`` holds the winner's and other
     fitting programs' results on ``spec.probes``, one program per distinct behaviour: more than one means the
@@ -368,8 +369,8 @@ def search(spec: Spec, seconds: float, max_programs: int | None, max_size: int =
     def goal(expr: Expr) -> bool:
         return all(repr(v) == w for v, w in zip(expr.values, spec.wants))
 
-    def found():
-        return bank.best_hit().source, bank.examined, "found", _behaviours(bank, spec)
+    def found(complete: bool):
+        return bank.best_hit().source, bank.examined, "found", _behaviours(bank, spec), complete
 
     fit_at = None
     try:
@@ -387,8 +388,8 @@ def search(spec: Spec, seconds: float, max_programs: int | None, max_size: int =
                 fit_at = size
     except Budget as stop:
         if bank.hits:
-            return found()
-        return None, bank.examined, f"{stop} spent after {bank.examined:,} programs", ()
+            return found(False)
+        return None, bank.examined, f"{stop} spent after {bank.examined:,} programs", (), False
     if bank.hits:
-        return found()
-    return None, bank.examined, f"no expression up to size {max_size} fits the examples", ()
+        return found(True)
+    return None, bank.examined, f"no expression up to size {max_size} fits the examples", (), False

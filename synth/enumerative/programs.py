@@ -25,6 +25,9 @@ class EnumerationResult:
     alternatives: tuple[tuple[Program, Verdict], ...] = ()
     behaviours: tuple[tuple[str, ...], ...] = ()
     probes: tuple[tuple, ...] = ()
+    # the search looked past the found program through the next size before its time or look ran out: only then
+    # does finding no program that behaves otherwise say the examples pin it down
+    complete: bool = False
 
     @property
     def unsupported(self) -> bool:
@@ -80,7 +83,7 @@ async def enumerate_program(problem, *, seconds: float = 1.0, max_programs: int 
         spec = spec_of(problem)
     except Unsupported as err:
         return EnumerationResult(None, 0, time.monotonic() - start, f"unsupported: {err}")
-    source, examined, reason, behaviours = await search_in_worker(spec, seconds, max_programs)
+    source, examined, reason, behaviours, complete = await search_in_worker(spec, seconds, max_programs)
     if source is None:
         return EnumerationResult(None, examined, time.monotonic() - start, reason)
     programs = [Program(render(spec, problem.signature, found, problem.context), origin="enumerative")
@@ -95,4 +98,5 @@ async def enumerate_program(problem, *, seconds: float = 1.0, max_programs: int 
     others = [(p, v, shown) for p, v, (_, shown) in zip(programs[1:], verdicts[1:], behaviours[1:]) if v.passed]
     return EnumerationResult(program, examined, time.monotonic() - start, "found", verdict, program,
                              tuple((p, v) for p, v, _ in others),
-                             (behaviours[0][1], *(shown for _, _, shown in others)) if behaviours else (), spec.probes)
+                             (behaviours[0][1], *(shown for _, _, shown in others)) if behaviours else (), spec.probes,
+                             complete)

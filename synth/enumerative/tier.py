@@ -88,6 +88,10 @@ async def search(problem, runner, settings, events: Events | None = None, *, alo
         events.emit("best", program=program.id, passed=verdict.n_passed, total=verdict.n_total,
                     score=round(verdict.score, 4), explanation=candidates[0].explain())
     ambiguity = _ambiguity(problem, result, candidates)
+    if alone and result.program is not None:  # "solved" is a promise: is the program pinned down?
+        from seidr.synth.ambiguity import one_result, unpinned
+
+        ambiguity = ambiguity or one_result(problem) or unpinned(problem, result.program, result.complete)
     if alone:
         reason = no_model_reason(result)
     elif result.program is not None:  # a candidate for the model's search, which ends the run

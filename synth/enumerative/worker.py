@@ -19,9 +19,9 @@ async def search_in_worker(spec: Spec, seconds: float, max_programs: int | None)
         except BlockingIOError:  # the machine is out of processes for a moment, as `fork: retry` says
             await asyncio.sleep(0.5 * (attempt + 1))
         except OSError as exc:
-            return None, 0, f"the search process could not start ({exc.strerror or exc})", ()
+            return None, 0, f"the search process could not start ({exc.strerror or exc})", (), False
     else:
-        return None, 0, "the search process could not start (no process slots free); try again", ()
+        return None, 0, "the search process could not start (no process slots free); try again", (), False
     try:
         out, err = await proc.communicate(pickle.dumps((spec, seconds, max_programs)))
     finally:
@@ -30,7 +30,7 @@ async def search_in_worker(spec: Spec, seconds: float, max_programs: int | None)
             await proc.wait()
     if proc.returncode != 0 or not out:
         last = err.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-        return None, 0, f"the search process failed (exit {proc.returncode}): {last[0]}", ()
+        return None, 0, f"the search process failed (exit {proc.returncode}): {last[0]}", (), False
     return pickle.loads(out)
 
 

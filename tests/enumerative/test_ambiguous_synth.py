@@ -32,3 +32,37 @@ def test_an_ambiguous_stub_says_so_proposes_examples_and_is_not_written(workspac
     done = synth(workspace, "--write")
     assert done.returncode == 0, done.stderr
     assert (workspace / "f.py").read_text().endswith("    return max(xs)\n")
+
+
+def test_a_program_that_never_reads_a_parameter_is_not_solved_and_the_cli_says_why(workspace):
+    stub = 'def f(a, b):\n    """\n    >>> f(1, 5)\n    1\n    >>> f(2, 7)\n    2\n    """\n    ...\n'
+    (workspace / "f.py").write_text(stub)
+    done = synth(workspace, "--write")
+    lines = done.stderr.splitlines()
+    assert done.returncode == 1, done.stderr
+    assert "not pinned down: the program never reads `b`; add an example where `b` changes the result" in lines
+    assert any(line.startswith("f: not solved: the examples do not pin it down") for line in lines)
+    assert (workspace / "f.py").read_text() == stub
+
+
+def test_what_leaves_a_passing_program_unpinned():
+    """One result (a constant fits), an unread parameter, a constant fitted to the outputs, a search cut short."""
+    from seidr.runners.program import Program
+    from seidr.synth.ambiguity import one_result, unpinned
+    from seidr.synth.extract import extract
+
+    def problem(doc: str, params: str = "n"):
+        return extract(f'def f({params}):\n    """Square it.\n\n{doc}    """\n    ...\n', "f.py").find("f")
+
+    same = problem("    >>> f(3)\n    9\n    >>> f(-3)\n    9\n")
+    assert one_result(same).line() == ("not pinned down: the examples show one result, which a constant gives too; "
+                                       "add one with another")
+    square = problem("    >>> f(3)\n    9\n    >>> f(4)\n    16\n")
+    assert one_result(square) is None
+    assert unpinned(square, Program("def f(n):\n    return n * n\n"), complete=True) is None
+    assert "the search ran out" in unpinned(square, Program("def f(n):\n    return n * n\n"), complete=False).why
+    assert unpinned(square, Program("def f(n):\n    return 9 if n == 3 else 16\n"), complete=True).why == (
+        "the program uses 9, which neither the description nor an example's input mentions; add an example that "
+        "tests it")
+    pair = problem("    >>> f(1, 5)\n    1\n    >>> f(2, 7)\n    2\n", "a, b")
+    assert "never reads `b`" in unpinned(pair, Program("def f(a, b):\n    return a\n"), complete=True).why
