@@ -9,7 +9,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
-from seidr.server import checks, code_actions, code_lens, processes, synthesis
+from seidr.server import add_example, checks, code_actions, code_lens, processes, synthesis
 from seidr.server import settings as settings_feature
 from seidr.server.documents import Documents
 from seidr.server.engine import Engine
@@ -118,6 +118,6 @@ def _register_lifecycle(server: SeidrServer) -> None:
 def create_server() -> SeidrServer:
     server = SeidrServer()
     _register_lifecycle(server)
-    for feature in (settings_feature, checks, code_lens, code_actions, synthesis):
+    for feature in (settings_feature, checks, code_lens, code_actions, synthesis, add_example):
         feature.register(server)
     return server

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from seidr.runners.problem import Problem
-from seidr.server import related_tests
+from seidr.server import add_example, related_tests
 from seidr.server.diagnostics import SOURCE
 from seidr.server.documents import problem_at
 from seidr.server.synthesis import APPLY_LAST, CANCEL, REPAIR, SHOW_CANDIDATES, SYNTHESIZE
@@ -85,6 +85,7 @@ def actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
                 out.append(_action(f"seidr: Cancel ({problem.name} is being synthesized)", REWRITE, CANCEL,
                                    {"uri": uri, "function": problem.name}))
             if key in ls.jobs.last:
+                out.extend(add_example.actions(ls, uri, problem, doc.version, REWRITE))
                 out.append(_action("seidr: Apply last result", REWRITE, APPLY_LAST, argument))
                 out.append(_action("seidr: Show candidates", REWRITE, SHOW_CANDIDATES, argument))
     return out

@@ -189,6 +189,14 @@ class Jobs:
             job.progress.end(message)
             ls.show(message, WARNING)
             return outcome(False, False, ranking.reason)
+        if ranking.ambiguous:  # passes every example, but so do programs that differ: ask, don't guess
+            said = ranking.ambiguity.line()
+            ask = ("; seidr: add example (a code action) pins it" if ranking.ambiguity.doctests() else
+                   "; add an example")
+            message = f"seidr: {problem.name} not solved: {ranking.ambiguity.summary()}; {said}{ask}"
+            job.progress.end(message)
+            ls.show(message, WARNING)
+            return {**outcome(False, False, said), "ambiguous": True, "examples": ranking.ambiguity.doctests()}
         job.progress.end(f"solved: {ranking.best.verdict.n_passed}/{ranking.best.verdict.n_total} examples pass")
         applied, reason = await self.apply(job.uri, problem.name, ranking.best.program, base, verb)
         if applied and not settings.model and ranking.reason:

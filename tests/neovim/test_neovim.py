@@ -94,3 +94,20 @@ def test_the_synthesize_code_action_fills_a_stub_that_then_passes_its_doctests(t
     done = subprocess.run([sys.executable, "-m", "doctest", "-v", str(path)], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0 and "3 passed and 0 failed" in done.stdout, done.stdout
+
+
+def test_an_ambiguous_stub_gets_an_example_from_a_code_action_and_then_its_pinned_program(tmp_path):
+    """Ask, don't guess, with no model: Synthesize edits nothing and says what is ambiguous; the code action
+    for max's behaviour adds its example; Synthesize again writes max."""
+    stub = 'def f(xs):\n    """\n    >>> f([3, 1, 2])\n    3\n    """\n    ...\n'
+    path = tmp_path / "pick.py"
+    path.write_text(stub)
+    options = {"cache": False, "budget": {"seconds": 6}, "limits": ROOMY}
+    result = run_neovim(tmp_path, "add_example.lua", {"SEIDR_FILE": str(path), "SEIDR_INIT": json.dumps(options)},
+                        init_options=True)
+    assert result["result"] == "written", result
+    call, for_max = result["call"], result["for_max"]
+    assert result["chosen"] == ["seidr: Synthesize from 1 example", f"seidr: add example `{call}` → `{for_max}`",
+                                "seidr: Synthesize from 2 examples"]
+    assert path.read_text() == stub.replace('    3\n    """\n    ...\n',
+                                            f'    3\n    >>> {call}\n    {for_max}\n    """\n    return max(xs)\n')

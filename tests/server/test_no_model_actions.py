@@ -94,3 +94,37 @@ async def test_with_no_model_a_stub_the_search_cannot_solve_says_what_to_set_and
     assert any(m.startswith(f"seidr: scramble not solved: {result.reason}") for m in editor.shown()), editor.shown()
     assert len(editor.edit_requests) == requests and editor.texts[uri] == SCRAMBLE
     assert (editor.root / "scramble.py").read_text() == SCRAMBLE
+
+
+PICK = 'def f(xs):\n    """\n    >>> f([3, 1, 2])\n    3\n    """\n    ...\n'
+
+
+async def code_actions(editor, uri: str) -> list:
+    return await editor.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri), range=types.Range(types.Position(0, 4), types.Position(0, 4)),
+        context=types.CodeActionContext(diagnostics=[]))) or []
+
+
+async def test_an_ambiguous_stub_is_not_filled_and_an_added_example_pins_the_next_synthesis(editor):
+    """Ask, don't guess: one example fits max, the first item and more; the action says so and edits nothing,
+    a code action per behaviour adds the example that tells them apart, and the next synthesis is pinned."""
+    uri = await open_file(editor, "pick.py", PICK)
+    [synthesize] = [a for a in await code_actions(editor, uri) if a.title == "seidr: Synthesize from 1 example"]
+    requests = len(editor.edit_requests)
+    result = await editor.command(synthesize.command.command, synthesize.command.arguments[0])
+    assert not result.applied and not result.solved and result.ambiguous, result
+    assert len(editor.edit_requests) == requests and editor.texts[uri] == PICK  # nothing guessed into the file
+    assert any(m.startswith("seidr: f not solved: ") and "behaviours fit these examples; ambiguous: f(" in m
+               for m in editor.shown()), editor.shown()
+    adds = [a for a in await code_actions(editor, uri) if a.title.startswith("seidr: add example `f(")]
+    assert len(adds) == len(result.examples) >= 2
+    call = result.reason.removeprefix("ambiguous: ").split(" gives ")[0]
+    for_max = result.reason.split(" gives ")[1].split(" (max(xs))")[0].split(" or ")[-1]
+    [add] = [a for a in adds if a.title == f"seidr: add example `{call}` → `{for_max}`"]
+    added = await editor.command(add.command.command, add.command.arguments[0])
+    assert added.applied, added
+    assert editor.texts[uri] == PICK.replace('    3\n    """', f'    3\n    >>> {call}\n    {for_max}\n    """')
+    [synthesize] = [a for a in await code_actions(editor, uri) if a.title == "seidr: Synthesize from 2 examples"]
+    result = await editor.command(synthesize.command.command, synthesize.command.arguments[0])
+    assert result.applied and result.solved, result
+    assert editor.texts[uri].endswith("    return max(xs)\n"), editor.texts[uri]
