@@ -52,6 +52,7 @@ class LastResult:
     language: str
     ranking: Ranking
     candidates: list = field(default_factory=list)
+    examples: tuple = ()  # the function's examples when it was searched: an ambiguity holds while they do
 
 
 class Target:
@@ -182,7 +183,8 @@ class Jobs:
             ls.status.synthesis_ended(job)
             if self.running.get((job.uri, job.function)) is job:
                 del self.running[(job.uri, job.function)]
-        self.last[(job.uri, job.function)] = LastResult(job.uri, job.function, target.language, ranking)
+        self.last[(job.uri, job.function)] = LastResult(job.uri, job.function, target.language, ranking,
+                                                        examples=problem.examples)
         if not ranking.solved:
             best = f"; best: {ranking.best.explain()}" if ranking.best else ""
             message = f"seidr: {problem.name} not solved: {ranking.reason}{best}"
@@ -196,6 +198,7 @@ class Jobs:
             message = f"seidr: {problem.name} not solved: {ranking.ambiguity.summary()}; {said}{ask}"
             job.progress.end(message)
             ls.show(message, WARNING)
+            ls.refresh_code_lenses()  # the lens says how many behaviours fit
             return {**outcome(False, False, said), "ambiguous": True, "examples": ranking.ambiguity.doctests()}
         job.progress.end(f"solved: {ranking.best.verdict.n_passed}/{ranking.best.verdict.n_total} examples pass")
         applied, reason = await self.apply(job.uri, problem.name, ranking.best.program, base, verb)

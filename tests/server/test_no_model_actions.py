@@ -116,6 +116,8 @@ async def test_an_ambiguous_stub_is_not_filled_and_an_added_example_pins_the_nex
     assert len(editor.edit_requests) == requests and editor.texts[uri] == PICK  # nothing guessed into the file
     assert any(m.startswith("seidr: f not solved: ") and "behaviours fit these examples; ambiguous: f(" in m
                for m in editor.shown()), editor.shown()
+    [lens] = await editor.lenses(uri)
+    assert lens.startswith("0: ✗ 0/1 examples · ") and lens.endswith(" behaviours fit these examples"), lens
     adds = [a for a in await code_actions(editor, uri) if a.title.startswith("seidr: add example `f(")]
     assert len(adds) == len(result.examples) >= 2
     call = result.reason.removeprefix("ambiguous: ").split(" gives ")[0]
@@ -128,3 +130,4 @@ async def test_an_ambiguous_stub_is_not_filled_and_an_added_example_pins_the_nex
     result = await editor.command(synthesize.command.command, synthesize.command.arguments[0])
     assert result.applied and result.solved, result
     assert editor.texts[uri].endswith("    return max(xs)\n"), editor.texts[uri]
+    assert "behaviours fit" not in " ".join(await editor.lenses(uri))  # the examples changed: it no longer holds
