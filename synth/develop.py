@@ -109,7 +109,9 @@ def _examples(items: Iterable) -> tuple[Example, ...]:
 def develop(description: str, examples: Iterable, language: str = "python", model: str | None = None,
             strategy: str = "seidr", *, name: str | None = None, signature: str = "", api_base: str | None = None,
             settings: dict | None = None, **budget) -> Ranking:
-    """Search for a function that passes ``examples``; returns the ranking (``.best.program.code``).
+    """Search for a function that passes ``examples``; returns the ranking (``.best.program.code``; ``.pinned``
+    when the examples pin it down, else ``.ambiguity`` says why: ``.line()``, ``.call`` that separates the
+    behaviours, ``.doctests()`` that would settle it).
 
     ``examples`` are doctest strings, ``'f(1) == 2'`` assertions or ``(call, expected repr)`` pairs;
     ``budget`` takes ``calls``, ``tokens``, ``cost_usd`` and ``seconds``."""

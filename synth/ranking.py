@@ -54,6 +54,11 @@ class Ranking:
         return self.ambiguity is not None
 
     @property
+    def pinned(self) -> bool:
+        """Solved, and the examples pin the program down: what "solved" promises."""
+        return self.solved and not self.ambiguous
+
+    @property
     def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
 

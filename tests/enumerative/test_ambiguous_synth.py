@@ -66,3 +66,13 @@ def test_what_leaves_a_passing_program_unpinned():
         "tests it")
     pair = problem("    >>> f(1, 5)\n    1\n    >>> f(2, 7)\n    2\n", "a, b")
     assert "never reads `b`" in unpinned(pair, Program("def f(a, b):\n    return a\n"), complete=True).why
+
+
+def test_develop_says_when_its_program_is_not_pinned_and_which_call_would_settle_it():
+    from seidr.synth.develop import develop
+
+    ranking = develop("The largest item.", ["f([3, 1, 2]) == 3"], settings={"cache": False}, seconds=10)
+    assert ranking.solved and ranking.ambiguous and not ranking.pinned
+    assert ranking.ambiguity.call.startswith("f([")
+    assert ranking.ambiguity.line().startswith(f"ambiguous: {ranking.ambiguity.call} gives ")
+    assert len(ranking.ambiguity.doctests()) >= 2
