@@ -1,9 +1,15 @@
-"""Put a new implementation into a Python file's text: replace exactly the body, keep decorators, signature
-and docstring, and add the imports the new code needs at the top once."""
+"""Put a new implementation into a file's text. Python: replace exactly the body, keep decorators, signature
+and docstring, and add the imports the new code needs at the top once. C++/Rust/Verus: replace the function's
+text, hoisting the ``#include``/``use`` lines it brings. ``new_text`` does either; the CLI and the server both
+use it."""
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
+from typing import Sequence
+
+from seidr.runners.problem import Problem
 
 
 class EditError(Exception):
@@ -99,3 +105,68 @@ def _add_imports(text: str, imports: list[str]) -> str:
     lines = text.splitlines(keepends=True)
     block = "".join(m + "\n" for m in missing)
     return "".join(lines[:after]) + block + "".join(lines[after:])
+
+
+# lines a native program needs at the top of the file rather than beside the function
+_HOISTED = {"cpp": re.compile(r"^\s*#\s*include\b"), "rust": re.compile(r"^\s*use\s"),
+            "verus": re.compile(r"^\s*use\s")}
+_FILE_HEADER = re.compile(r"^\s*(//(?!/)|//!|#!\[)")
+_DOC_COMMENT = re.compile(r"^\s*(///|//!|/\*\*|\*|\*/)")
+
+
+def _offset(lines: Sequence[str], line: int, col: int) -> int:
+    return sum(len(x) for x in lines[:line]) + col
+
+
+def _native(text: str, problem: Problem, code: str) -> str:
+    """``text`` with the function's span replaced by ``code``; ``#include``/``use`` lines the file lacks go
+    after the file's last one (or at its top), and a doc comment the program repeats is dropped."""
+    span = problem.code_span
+    if span is None:
+        raise EditError(f"seidr does not know where {problem.name} sits in the file")
+    hoist_pattern = _HOISTED.get(problem.language)
+    code_lines = code.strip("\n").splitlines()
+    hoisted = []
+    while code_lines and (_DOC_COMMENT.match(code_lines[0]) or not code_lines[0].strip()
+                          or (hoist_pattern and hoist_pattern.match(code_lines[0]))):
+        line = code_lines.pop(0)
+        if hoist_pattern and hoist_pattern.match(line):
+            hoisted.append(line.strip())
+    if not code_lines:
+        raise EditError(f"the program for {problem.name} is empty")
+    lines = text.splitlines(True)
+    start, end = _offset(lines, span.start_line, span.start_col), _offset(lines, span.end_line, span.end_col)
+    out = text[:start] + "\n".join(code_lines) + text[end:]
+    have = {line.strip() for line in out.splitlines()}
+    missing = [h for h in dict.fromkeys(hoisted) if h not in have]
+    if not missing:
+        return out
+    out_lines = out.splitlines(True)
+    at = 0
+    for i, line in enumerate(out_lines):
+        if hoist_pattern.match(line):
+            at = i + 1
+    if at == 0:  # no include/use yet: below the file's opening comments and crate attributes
+        while at < len(out_lines) and _FILE_HEADER.match(out_lines[at]):
+            at += 1
+    return "".join(out_lines[:at]) + "".join(m + "\n" for m in missing) + "".join(out_lines[at:])
+
+
+def new_text(text: str, problem: Problem, code: str) -> str:
+    """The document's text with ``code`` as the implementation of ``problem`` (found in ``text``)."""
+    if problem.language == "python":
+        return replace_body(text, problem.name, code)
+    return _native(text, problem, code)
+
+
+def with_program(text: str, problem: Problem, code: str) -> str:
+    """``new_text`` for ``problem`` as it sits in ``text`` now: a native function's place moves when an earlier
+    one in the file is replaced, so it is found again."""
+    if problem.language != "python":
+        from seidr.synth.extract import extract
+
+        found = extract(text, problem.path).find(problem.name)
+        if found is None:
+            raise EditError(f"function {problem.name} is no longer in the file")
+        problem = found
+    return new_text(text, problem, code)

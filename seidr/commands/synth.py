@@ -111,7 +111,7 @@ async def _targets(problems, runner, settings):
 
 def _pinned(text: str, shown: str, results) -> str:
     """The text with only the bodies the examples pin down: an ambiguous pick is shown, never written."""
-    from seidr.synth.edits import EditError, replace_body
+    from seidr.synth.edits import EditError, with_program
 
     if not any(r.solved and r.ambiguous for _, r in results):
         return shown
@@ -119,7 +119,7 @@ def _pinned(text: str, shown: str, results) -> str:
     for problem, ranking in results:
         if ranking.solved and not ranking.ambiguous:
             try:
-                out = replace_body(out, problem.name, ranking.best.program.code)
+                out = with_program(out, problem, ranking.best.program.code)
             except EditError:
                 pass  # said already when the shown text was made
     return out
@@ -143,7 +143,7 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
     from seidr.cli import UsageError
     from seidr.runners.runner import UnsupportedLanguage
     from seidr.synth.develop import ConfigError, develop_problem, runner_for
-    from seidr.synth.edits import EditError, replace_body
+    from seidr.synth.edits import EditError, with_program
     from seidr.synth.events import Events, ProgressBar, TraceWriter
     from seidr.synth.extract import extract
 
@@ -191,7 +191,7 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
             results.append((problem, ranking))
             if ranking.solved:
                 try:
-                    new_text = replace_body(new_text, problem.name, ranking.best.program.code)
+                    new_text = with_program(new_text, problem, ranking.best.program.code)
                 except EditError as exc:
                     print(f"seidr synth: {problem.name}: {exc}", file=sys.stderr)
             if unusable:  # what the built-in search found lands; no other function asks the model again
