@@ -1,5 +1,5 @@
 """The one place the server reaches into the engine: extraction, runners and synthesis through their stable
-entry points, so swapping a stopgap for the real module changes nothing here."""
+entry points."""
 from __future__ import annotations
 
 import asyncio

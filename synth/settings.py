@@ -16,8 +16,9 @@ from pydantic.alias_generators import to_camel
 
 from seidr.runners.limits import Limits
 from seidr.synth.config_file import read_config_file  # noqa: F401  (read here without pydantic)
+from seidr.synth.strategies import STRATEGIES as _REGISTRY
 
-STRATEGIES = ("seidr", "best-of-n", "mbr", "refine", "treefinement")
+STRATEGIES = tuple(_REGISTRY)  # the names the strategies' registry knows, the only list of them
 
 
 class _Section(BaseModel):
@@ -75,7 +76,7 @@ class Settings(_Section):
     concurrency: int = Field(8, ge=1, le=256)
     cache: bool = True
     cache_dir: str | None = None
-    strategy: Literal["seidr", "best-of-n", "mbr", "refine", "treefinement"] = "seidr"
+    strategy: Literal[STRATEGIES] = "seidr"  # type: ignore[valid-type]
     search: SearchSettings = SearchSettings()
     budget: BudgetSettings = BudgetSettings()
     enumerate_first: bool = True

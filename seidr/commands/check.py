@@ -267,15 +267,7 @@ def _missing_toolchain(language: str) -> str | None:
 def _make_runner(language: str, workers: int | None = None):
     from seidr.runners.runner import get_runner
 
-    try:
-        return get_runner(language, **({"workers": workers} if workers else {}))
-    except ModuleNotFoundError as exc:
-        if exc.name != f"seidr.runners.{language}":
-            raise
-        # the stopgap judge stands in for a runner not yet in the tree (it brings the settings schema)
-        from seidr.synth.develop import runner_for
-
-        return runner_for(language)
+    return get_runner(language, **({"workers": workers} if workers else {}))
 
 
 async def _judge(runner, function: FunctionReport, limits) -> None:

@@ -49,20 +49,10 @@ def hidden_check(test_code: str, entry_point: str) -> Example:
 
 
 def python_functions(text: str, path: str) -> Extraction:
-    """Python extraction; the stopgap extractor while ``seidr.synth.extract.python`` is not in the tree."""
+    """Python extraction of a benchmark problem's prompt."""
     from seidr.synth.extract import extract
 
-    try:
-        return extract(text, path, "python")
-    except ModuleNotFoundError as exc:
-        if exc.name != "seidr.synth.extract.python":
-            raise
-        from seidr.synth.fallback_extract import extract_python
-
-        try:
-            return extract_python(text, path)
-        except ValueError:  # a docstring the doctest parser rejects (ragged indentation): no examples then
-            return extract_python(text.replace(">>>", "> >>"), path)
+    return extract(text, path, "python")
 
 
 def humaneval(path: str | None = None) -> list[Problem]:

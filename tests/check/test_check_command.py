@@ -13,7 +13,6 @@ import pytest
 
 from tests.conftest import EXAMPLES, seidr_command
 
-# the stopgap judge that stands in for seidr.runners.python does not compare expected exceptions yet
 
 SHOP = '''\
 """A little shop."""

@@ -336,8 +336,6 @@ COUNT_LETTER = ("```cpp\n#include <string>\n\nint count_letter(const std::string
 
 async def test_synthesize_fills_a_cpp_stub_with_a_program_that_passes(editor, model, script):
     need("g++")
-    # the stopgap reply parser reads Python only; C++ replies need the model layer's own parser
-    pytest.importorskip("seidr.synth.replies", reason="C++ replies are parsed by seidr.synth.replies")
     script(COUNT_LETTER)
     path = editor.root / "strings.cpp"
     shutil.copy(EXAMPLES / "strings.cpp", path)
