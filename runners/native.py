@@ -19,6 +19,7 @@ from seidr.runners.example import Example
 from seidr.runners.limits import Limits
 from seidr.runners.problem import Problem
 from seidr.runners.program import Program
+from seidr.runners.records import Tampered
 from seidr.runners.sandbox import clean_env, run_process
 from seidr.runners.verdict import ExampleResult, Outcome, Verdict
 
@@ -78,10 +79,6 @@ class Comparison:
     actual: str
     expected: str
     negate: bool = False
-
-
-class Tampered(Exception):
-    """The report holds what the harness never writes: the program wrote to it itself."""
 
 
 def read_report(path: str) -> list[tuple[int, str, str]]:

@@ -15,7 +15,8 @@ from seidr.runners.workers import Report
 
 
 class Tampered(Exception):
-    pass
+    """A report holds what the harness never writes: the program wrote to it itself (Python's records, the
+    native harness's report file alike)."""
 
 
 def read_records(raw: bytes, nonce: str) -> list[tuple[str, int, dict]]:
