@@ -32,6 +32,7 @@ class DocumentState:
     user_version: int | None = None
     # the text a seidr edit on its way will produce; the change that brings it is seidr's, checked at once
     pending_text: str | None = None
+    landed: asyncio.Event = field(default_factory=asyncio.Event)  # set when the pending edit's change came
     edit_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _extraction: tuple[str, Extraction] | None = None
 
@@ -44,6 +45,7 @@ class DocumentState:
         """Note a change of the document; True when it is the one seidr's pending edit makes."""
         if self.pending_text is not None and text == self.pending_text:
             self.pending_text = None
+            self.landed.set()
             return True
         self.user_version = version
         return False

@@ -242,6 +242,7 @@ class Jobs:
         caps = ls.client_capabilities.workspace
         versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
         state.pending_text = after
+        state.landed.clear()
         try:
             result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
                 edit=edits.workspace_edit(uri, doc.version, changes, versioned), label=f"seidr: {verb} {name}"))
@@ -253,11 +254,11 @@ class Jobs:
             ls.show(f"seidr: the editor did not apply the edit for {name} ({why}); "
                     "run 'seidr: Apply last result' to try again", WARNING)
             return False, f"edit rejected: {why}"
-        # the next edit must build on this one: wait (briefly) for the change the editor reports
-        for _ in range(100):
-            if state.pending_text is None:
-                break
-            await asyncio.sleep(0.05)
+        # the next edit must build on this one: wait (a few seconds at most) for the change the editor reports
+        try:
+            await asyncio.wait_for(state.landed.wait(), 5.0)
+        except asyncio.TimeoutError:
+            pass
         state.pending_text = None
         ls.log(f"seidr: {name}: applied to {label}")
         return True, "applied"
