@@ -12,7 +12,6 @@ from seidr.synth.extract.doc_comments import (
 
 _KEYWORDS = {"if", "for", "while", "switch", "return", "sizeof", "catch", "else", "do"}
 _DECL = re.compile(r"^\s*(?!#|//|/\*|\*)(?:template\s*<[^>]*>\s*)?[\w:<>,\s\*&~\[\]]*?\b(?P<name>(?:\w+::)*~?\w+)\s*\(")
-_TODO_BODY = re.compile(r"^\s*(//[^\n]*\s*|/\*.*?\*/\s*)*$", re.S)
 
 
 def _header_end(text: str, start: int) -> tuple[int, str]:
@@ -31,6 +30,26 @@ def _header_end(text: str, start: int) -> tuple[int, str]:
 
 _SCOPE = re.compile(r"^\s*(?:namespace|struct|class)\s+(?P<name>\w+)[^;{]*\{")
 
+
+
+def _only_comments(body: str) -> bool:
+    """Whether a body holds nothing but comments and blanks, read in one pass (a pattern over the whole body
+    backtracked exponentially on comments holding ``//``)."""
+    i, n = 0, len(body)
+    while i < n:
+        if body[i].isspace():
+            i += 1
+        elif body.startswith("//", i):
+            end = body.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif body.startswith("/*", i):
+            end = body.find("*/", i + 2)
+            if end < 0:
+                return False
+            i = end + 2
+        else:
+            return False
+    return True
 
 def _scopes(text: str, offsets: list[int], lines: list[str]) -> list[tuple[int, int, str]]:
     """(first line, last line, name) of each namespace, struct and class, so members get qualified names."""
@@ -80,7 +99,7 @@ def extract(text: str, path: str | None = None) -> Extraction:
             body = text[end + 1:close]
             bl, bc = line_col(text, end + 1)
             body_span = Span(bl, bc, end_line, end_col)
-            is_stub = bool(_TODO_BODY.match(body)) and ("TODO" in body or not body.strip())
+            is_stub = _only_comments(body) and ("TODO" in body or not body.strip())
         name = "::".join([t for s, e, t in scopes if s < n <= e] + [m.group("name")])
         result.problems.append(Problem(
             language="cpp",

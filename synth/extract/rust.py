@@ -14,8 +14,15 @@ from seidr.synth.extract.doc_comments import (
 # exec functions only: Verus's spec/proof functions are context, not problems
 _FN = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?(?:const\s+|async\s+|unsafe\s+|exec\s+)*fn\s+(?P<name>\w+)")
 _IMPL = re.compile(r"^\s*impl(?:\s*<[^>]*>)?\s+(?:[\w:<>, ]+\s+for\s+)?(?P<type>\w+)[^{]*\{")
-_STUB = re.compile(r"^\s*(//[^\n]*\s*)*(todo!\s*\([^)]*\)|unimplemented!\s*\([^)]*\))?\s*;?\s*(//[^\n]*\s*)*$")
+_PLACEHOLDER = re.compile(r"(?:todo|unimplemented)!\s*\([^)]*\)\s*;?\s*(?://[^\n]*)?")
 _ASSERT = re.compile(r"^\s*(assert_eq!|assert_ne!|assert!)")
+
+
+def _is_stub(body: str) -> bool:
+    """A body that is only ``todo!(...)`` or ``unimplemented!(...)`` among comment lines. Read line by line, in
+    time linear in the body: a pattern over the whole body backtracked exponentially on comments holding ``//``."""
+    code = " ".join(line.strip() for line in body.splitlines() if line.strip() and not line.strip().startswith("//"))
+    return _PLACEHOLDER.fullmatch(code) is not None
 
 
 def _doc_tests(block: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[Example]]:
@@ -85,7 +92,7 @@ def extract(text: str, path: str | None = None, language: str = "rust") -> Extra
             line=n,
             code_span=Span(n, 0, end_line, end_col + 1),
             body_span=Span(bl, bc, end_line, end_col),
-            is_stub=bool(_STUB.match(body)) and ("todo!" in body or "unimplemented!" in body),
+            is_stub=_is_stub(body),
             meta={"call_name": name, "doc_start": first, "impl": owner},
         ))
     return result
