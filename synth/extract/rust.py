@@ -25,6 +25,20 @@ def _is_stub(body: str) -> bool:
     return _PLACEHOLDER.fullmatch(code) is not None
 
 
+def _without_comment(line: str) -> str:
+    """The line without a trailing ``// comment`` (outside string literals): the harness puts the assert on one
+    line with more code after it, which such a comment would swallow."""
+    quoted = escaped = False
+    for i, c in enumerate(line):
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (c == "\\", c != '"')
+        elif c == '"':
+            quoted = True
+        elif line.startswith("//", i):
+            return line[:i].rstrip()
+    return line
+
+
 def _doc_tests(block: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[Example]]:
     """Pull the assert lines out of ```` ``` ```` code blocks; the rest stays for prose and `>>>`."""
     rest, examples, in_code = [], [], False
@@ -34,7 +48,7 @@ def _doc_tests(block: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], lis
             continue
         if in_code:
             if _ASSERT.match(text):
-                examples.append(Example(source=text.strip(), line=line_no, kind="assert"))
+                examples.append(Example(source=_without_comment(text).strip(), line=line_no, kind="assert"))
             continue
         rest.append((line_no, text))
     return rest, examples

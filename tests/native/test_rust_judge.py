@@ -119,3 +119,22 @@ async def test_assert_eq_and_assert_ne_compare_strings_of_either_type():
     assert [r.outcome for r in unchanged.results] == [Outcome.FAILED] * 3
     assert unchanged.results[0].actual == 'assertion `left == right` failed\n  left: "hi"\n right: "HI!"'
     assert unchanged.results[1].actual.startswith("assertion `left != right` failed")
+
+
+COMMENTED = '''/// The text, twice.
+///
+/// ```
+/// assert_eq!(twice("a"), "aa"); // a trailing comment
+/// assert_eq!(twice("//"), "////"); // slashes in a string stay
+/// ```
+pub fn twice(text: &str) -> String {
+    text.repeat(2)
+}
+'''
+
+
+async def test_a_doc_test_assert_with_a_trailing_comment_runs_as_rustdoc_runs_it():
+    [twice] = extract(COMMENTED, "src/twice.rs").problems
+    assert [e.source for e in twice.examples] == ['assert_eq!(twice("a"), "aa");', 'assert_eq!(twice("//"), "////");']
+    (verdict,) = await get_runner("rust").judge(twice, [Program(twice.code)])
+    assert verdict.passed, [r.summary() for r in verdict.failures] or verdict.error
