@@ -102,10 +102,25 @@ _TYPE_ITEM = {
 }
 
 
-def _drop_defined(code: str, language: str, context: str) -> str:
-    """Code without the types and constants the file already defines (a second definition does not compile)."""
-    pattern = _TYPE_ITEM["cpp" if language == "cpp" else "rust"]
-    defined = set(pattern.findall(context))
+# a function's head up to its name and parenthesis (its body, or the ``;`` of a declaration, follows); in C++ only
+# at the start of a line (a statement inside a body is indented) and never a statement's keyword
+_FUNCTION_ITEM = {
+    "cpp": re.compile(r"^(?!(?:return|else|if|while|for|switch|case|do|delete|new|throw|goto)\b)"
+                      r"(?:template\s*<[^>]*>\s*)?(?:[\w:<>,*&]+[ \t]+)+[*&]*(\w+)[ \t]*\(", re.M),
+    "rust": re.compile(r"^[ \t]*(?:pub(?:\([^)]*\))?\s+)?(?:const\s+|async\s+|unsafe\s+)*fn\s+(\w+)", re.M),
+}
+
+
+def _drop_defined(code: str, language: str, context: str, keep: str = "") -> str:
+    """Code without the types, constants and functions the file already defines, but ``keep`` (the function
+    asked for): a second definition does not compile, and the file's own is the one the rest of it means."""
+    kind = "cpp" if language == "cpp" else "rust"
+    for pattern in (_TYPE_ITEM[kind], _FUNCTION_ITEM[kind]):
+        code = _drop_items_named(code, pattern, set(pattern.findall(context)) - {keep})
+    return code
+
+
+def _drop_items_named(code: str, pattern: re.Pattern, defined: set[str]) -> str:
     for match in reversed(list(pattern.finditer(code))):
         if match.group(1) not in defined:
             continue
@@ -141,7 +156,7 @@ def parse_native(text: str, problem) -> Reply:
         if language in ("rust", "verus") and "." in problem.name:  # a method goes into the file's impl block
             code = _unwrap(code, r"(?m)^[ \t]*impl\b[^{;]*\{", rf"\bfn\s+{re.escape(short)}\b")
         # a whole program (judged on stdin and stdout) keeps its main; elsewhere the judge brings its own
-        code = _drop_defined(code if short == "main" else _drop_items(code, language), language, context)
+        code = _drop_defined(code if short == "main" else _drop_items(code, language), language, context, short)
         if language in ("rust", "verus"):  # a `use` the file already has would be defined twice
             present = {l.strip() for l in context.splitlines() if l.strip().startswith("use ")}
             code = "\n".join(l for l in code.splitlines() if l.strip() not in present)

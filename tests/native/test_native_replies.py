@@ -32,3 +32,22 @@ def test_a_reply_without_the_function_gives_the_reason():
     assert parse_reply("```rust\nfn other() {}\n```", problem("rust", "Grid.parse")).code is None
     verus = parse_reply("```rust\nfn parse(x: u8) -> u8 { x }\n```", problem("verus", "Grid.parse"))
     assert verus.code.startswith("fn parse")
+
+
+def test_helpers_the_file_already_defines_are_not_defined_twice():
+    """As HumanEval-X's make_palindrome: the file has is_palindrome, the reply repeats it beside the answer."""
+    context = ("#include <string>\nusing namespace std;\nbool is_palindrome(string str){\n    string s(str.rbegin(),"
+               "str.rend());\n    return s==str;\n}\n")
+    reply = ("```cpp\n#include <string>\nusing namespace std;\nbool is_palindrome(string str){\n"
+             "    string s(str.rbegin(),str.rend());\n    return s==str;\n}\n"
+             "string make_palindrome(string str){\n    if (is_palindrome(str)) return str;\n"
+             "    return str + string(str.rbegin(), str.rend());\n}\n```")
+    wanted = Problem(language="cpp", name="make_palindrome", signature="string make_palindrome(string str)",
+                     context=context)
+    code = parse_reply(reply, wanted).code
+    assert "bool is_palindrome" not in code and code.count("make_palindrome(") == 1
+    assert "if (is_palindrome(str)) return str;" in code  # a call of the helper stays
+    rust = Problem(language="rust", name="twice", context="fn half(x: i64) -> i64 {\n    x / 2\n}\n")
+    code = parse_reply("```rust\nfn half(x: i64) -> i64 { x / 2 }\nfn twice(x: i64) -> i64 { half(x) * 4 }\n```",
+                       rust).code
+    assert "fn half" not in code and "half(x) * 4" in code
