@@ -47,6 +47,19 @@ def _matching(code: str, i: int, open_: str = "{", close: str = "}") -> int:
     return -1
 
 
+def _literal_spans(code: str) -> list[tuple[int, int]]:
+    """Where the comments and string literals of ``code`` are, as (start, end) spans."""
+    spans, i = [], 0
+    while i < len(code):
+        j = _skip_literal(code, i)
+        if j != i:
+            spans.append((i, j))
+            i = j
+        else:
+            i += 1
+    return spans
+
+
 def _definition(code: str, language: str, short: str) -> str | None:
     """The parameter list of the entry point's definition with a body (a declaration ending in ``;`` or a
     call is not one); None when the code has no such definition."""
@@ -54,7 +67,10 @@ def _definition(code: str, language: str, short: str) -> str | None:
         head, after = rf"(?<![\w:.])(?:\w+::)*{re.escape(short)}\s*\(", r"[^;{}()]*\{"
     else:
         head, after = rf"\bfn\s+{re.escape(short)}\b\s*(?:<[^{{;()]*?>)?\s*\(", r"[^;{}]*\{"
+    quoted = _literal_spans(code)
     for match in re.finditer(head, code):
+        if any(start <= match.start() < end for start, end in quoted):
+            continue  # a call in a comment (a prompt's "For example: f(x) == {...}") or a string
         close = _matching(code, match.end() - 1, "(", ")")
         body = re.match(after, code[close:]) if close > 0 else None
         if body is not None and _matching(code, close + body.end() - 1) > 0:

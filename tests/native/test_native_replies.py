@@ -51,3 +51,12 @@ def test_helpers_the_file_already_defines_are_not_defined_twice():
     code = parse_reply("```rust\nfn half(x: i64) -> i64 { x / 2 }\nfn twice(x: i64) -> i64 { half(x) * 4 }\n```",
                        rust).code
     assert "fn half" not in code and "half(x) * 4" in code
+
+
+def test_a_call_in_a_comment_is_not_the_definition():
+    """As HumanEval-X's words_string: the prompt's comment shows a call with a braced result and a stray quote."""
+    reply = ('```cpp\n/*\nFor example:\nwords("Hi, John") == {"Hi", "John"}\nwords("One, two") == {"One", \'two"}\n*/\n'
+             '#include<vector>\n#include<string>\nusing namespace std;\nvector<string> words(string s){\n'
+             '    return {s};\n}\n```')
+    code = parse_reply(reply, problem("cpp", "words", "vector<string> words(string s)")).code
+    assert code is not None and "return {s};" in code
