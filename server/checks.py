@@ -153,8 +153,15 @@ class Checker:
             checked.verdicts.update({p.name: v for p, v in zip(to_run, verdicts)})
         for p in targets:
             if p.name in checked.verdicts:
-                out.extend(diag.for_problem(p, checked.verdicts[p.name], lines, units))
+                out.extend(diag.for_problem(p, checked.verdicts[p.name], lines, units, self._ambiguity(doc.uri, p)))
         return checked, out
+
+    def _ambiguity(self, uri: str, problem) -> str | None:
+        """What the last search for ``problem`` found ambiguous, while its examples are the ones it searched."""
+        last = self.ls.jobs.last.get((uri, problem.name))
+        if last is None or not last.ranking.ambiguous or last.examples != problem.examples:
+            return None
+        return last.ranking.ambiguity.summary()
 
 
 def register(server) -> None:

@@ -22,12 +22,14 @@ def _diagnostic(range_: types.Range, message: str, code: str, severity, function
                             data={"function": function} if function else None)
 
 
-def for_problem(problem: Problem, verdict: Verdict | None, lines: Sequence[str], units: Units) -> list:
-    """What one function's check shows: nothing when every example passes as doctest reads it."""
+def for_problem(problem: Problem, verdict: Verdict | None, lines: Sequence[str], units: Units,
+                ambiguity: str | None = None) -> list:
+    """What one function's check shows: nothing when every example passes as doctest reads it. ``ambiguity``:
+    what the last search found (``2 behaviours fit these examples``), said on a stub's mark."""
     head = line_range(lines, problem.line, None, units)
     if verdict is None:  # a stub is not run
-        return [_diagnostic(head, f"not implemented; {related_tests.counted(problem)}", "stub",
-                            types.DiagnosticSeverity.Information, problem.name)]
+        said = f"not implemented; {related_tests.counted(problem)}" + (f"; {ambiguity}" if ambiguity else "")
+        return [_diagnostic(head, said, "stub", types.DiagnosticSeverity.Information, problem.name)]
     if verdict.error is not None:  # the whole program failed: did not compile, did not load, ran out of time
         code = "example-timeout" if "timed out" in verdict.error else "example-error"
         return [_diagnostic(head, verdict.error.strip().splitlines()[-1] if verdict.error.strip() else "error",

@@ -198,7 +198,7 @@ class Jobs:
             message = f"seidr: {problem.name} not solved: {ranking.ambiguity.summary()}; {said}{ask}"
             job.progress.end(message)
             ls.show(message, WARNING)
-            ls.refresh_code_lenses()  # the lens says how many behaviours fit
+            ls.checker.schedule(job.uri, trigger="edit")  # the stub's mark and the lens say how many behaviours fit
             return {**outcome(False, False, said), "ambiguous": True, "examples": ranking.ambiguity.doctests()}
         job.progress.end(f"solved: {ranking.best.verdict.n_passed}/{ranking.best.verdict.n_total} examples pass")
         applied, reason = await self.apply(job.uri, problem.name, ranking.best.program, base, verb)

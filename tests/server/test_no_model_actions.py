@@ -116,6 +116,10 @@ async def test_an_ambiguous_stub_is_not_filled_and_an_added_example_pins_the_nex
     assert len(editor.edit_requests) == requests and editor.texts[uri] == PICK  # nothing guessed into the file
     assert any(m.startswith("seidr: f not solved: ") and "behaviours fit these examples; ambiguous: f(" in m
                for m in editor.shown()), editor.shown()
+    marks = await editor.diagnostics_when(uri, lambda ds: any("behaviours fit" in d.message for d in ds))
+    [stub] = [d for d in marks if d.code == "stub"]
+    assert stub.message.startswith("not implemented; 1 example; ") and stub.message.endswith(
+        " behaviours fit these examples"), stub.message
     [lens] = await editor.lenses(uri)
     assert lens.startswith("0: ✗ 0/1 examples · ") and lens.endswith(" behaviours fit these examples"), lens
     adds = [a for a in await code_actions(editor, uri) if a.title.startswith("seidr: add example `f(")]
