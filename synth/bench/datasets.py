@@ -23,6 +23,7 @@ from seidr.runners.example import Example
 from seidr.runners.native import PROGRAM_MARK
 from seidr.runners.problem import Problem
 from seidr.synth.extract import Extraction
+from seidr.synth.extract.inferred import outside_strings
 
 
 class DatasetError(Exception):
@@ -92,25 +93,11 @@ def humaneval(path: str | None = None) -> list[Problem]:
 
 def _split_top(text: str, sep: str) -> list[str]:
     """``text`` split at ``sep`` where it is outside brackets and string literals."""
-    parts, depth, start, i, quote = [], 0, 0, 0, ""
-    while i < len(text):
-        c = text[i]
-        if quote:
-            i += 2 if c == "\\" else 1
-            if c == quote:
-                quote = ""
-            continue
-        if c in "\"'":
-            quote = c
-        elif c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif depth == 0 and text.startswith(sep, i):
+    parts, start = [], 0
+    for i, ch, depth in outside_strings(text):
+        if i >= start and depth == 0 and ch not in ")]}" and text.startswith(sep, i):
             parts.append(text[start:i])
-            start = i = i + len(sep)
-            continue
-        i += 1
+            start = i + len(sep)
     return parts + [text[start:]]
 
 

@@ -28,8 +28,9 @@ def _literal(text: str):
     return ast.literal_eval(node), node
 
 
-def _call_end(text: str, start: int) -> int | None:
-    """The index just past the call's closing bracket, or None when it is still open at the end of ``text``."""
+def outside_strings(text: str, start: int = 0):
+    """Each (index, character, bracket depth after it) of Python-like ``text`` from ``start``, string literals
+    (and their quotes) left out."""
     depth, quote, i = 0, None, start
     while i < len(text):
         ch = text[i]
@@ -40,14 +41,15 @@ def _call_end(text: str, start: int) -> int | None:
                 quote = None
         elif ch in "'\"":
             quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+        else:
+            depth += (ch in "([{") - (ch in ")]}")
+            yield i, ch, depth
         i += 1
-    return None
+
+
+def _call_end(text: str, start: int) -> int | None:
+    """The index just past the call's closing bracket, or None when it is still open at the end of ``text``."""
+    return next((i + 1 for i, ch, depth in outside_strings(text, start) if ch in ")]}" and depth == 0), None)
 
 
 def _value(text: str) -> str | None:
