@@ -31,8 +31,12 @@ def gather(n):
         out.append(i)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
+    try:
+        for t in threads:
+            t.start()
+    except RuntimeError:
+        barrier.abort()  # the threads started wait for no one
+        raise
     for t in threads:
         t.join()
     return sorted(out)
@@ -93,18 +97,21 @@ def test_every_test_pytest_passes_passes_under_seidr_check(workspace):
     assert seidr.stdout.splitlines() == [
         "pkg/more.py:4 triple 2/2 tests pass",  # the TestCase, and the test reaching it through the star-import
         "pkg/more.py:8 gather 1/1 tests pass",
-        "pkg/more.py:26 squares 1/1 tests pass",
+        "pkg/more.py:30 squares 1/1 tests pass",
         "3 functions with examples in 1 file: 3 pass, 0 fail"]
 
 
 def test_a_refusal_names_the_limit_and_the_setting_that_lifts_it(workspace):
     root = project(workspace)
-    # the address space forty threads' stacks need (as root in a folder only root reads, programs keep uid 0,
-    # which no process limit binds; the memory limit binds every program)
+    # three hundred threads' stacks need more address space than the limit gives (as root in a folder only root
+    # reads, programs keep uid 0, which no process limit binds; the memory limit binds every program)
     (root / "pyproject.toml").write_text(STRICT + "[tool.seidr.limits]\nmemory_mb = 160\n")
+    (root / "tests" / "test_more.py").write_text(TESTS.replace(
+        "def test_forty_threads_meet():\n    assert gather(40) == list(range(40))",
+        "def test_three_hundred_threads_meet():\n    assert gather(300) == list(range(300))"))
     seidr = check(root, "pkg/more.py")
     assert seidr.returncode == 1
-    [line] = [line for line in seidr.stdout.splitlines() if "test_forty_threads_meet" in line]
+    [line] = [line for line in seidr.stdout.splitlines() if "test_three_hundred_threads_meet" in line]
     assert "can't start new thread" in line and line.endswith(
         "refused by limits.processes (processes and threads at once) or limits.memoryMb (each thread reserves its "
         "stack): raise it in the settings")
