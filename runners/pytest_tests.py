@@ -92,7 +92,8 @@ async def judge_tests(pool, problem: Problem, program: Program, examples: tuple[
     from seidr.runners.workers import WorkerLost, WorkerStartError
 
     started = time.monotonic()
-    if own_code(problem, program):  # the project's tests take as long as they take under pytest; a search must
+    own = own_code(problem, program)
+    if own:  # the project's tests take as long as they take under pytest; a search must
         # not wait that long on each looping candidate, whose tests get the examples' time
         limits = replace(limits, example_seconds=max(limits.example_seconds, limits.test_seconds),
                          program_seconds=limits.program_seconds + limits.test_seconds * len(tests))
@@ -113,7 +114,7 @@ async def judge_tests(pool, problem: Problem, program: Program, examples: tuple[
         else:
             for index, _ in pending:
                 results[index] = verdict.results[index]
-        if error is not None or not own_code(problem, program):
+        if error is not None or not own:
             break
         # the user's own tests after one that timed out run in a child of their own, as pytest would run them
         rest = [(i, e) for i, e in pending if (results[i].message or "").startswith(AFTER_A_TIMEOUT)]

@@ -177,7 +177,7 @@ class PythonRunner:
         if tests:
             from seidr.runners.pytest_tests import judge_tests
 
-            pool = self._pool(own_pool(PYTEST_WORKER) if own_code(problem, program) else PYTEST_WORKER)
+            pool = self._pool(own_pool(PYTEST_WORKER, own_code(problem, program)))
             parts.append(judge_tests(pool, problem, program, examples, tests, limits))
         done = await asyncio.gather(*parts)
         verdict, keep = done[0] if len(done) == 1 else _combine(done[0], done[1], [i for i, _ in tests])
@@ -189,7 +189,7 @@ class PythonRunner:
         started = time.monotonic()
         job = make_job(problem, program, [e for _, e in runnable], limits)
         try:
-            report = await self._pool(own_pool(WORKER) if job["code"] is None else WORKER).run(
+            report = await self._pool(own_pool(WORKER, own_code(problem, program))).run(
                 job, limits.program_seconds + GRACE_SECONDS)
         except (WorkerLost, WorkerStartError) as exc:
             message = str(exc)

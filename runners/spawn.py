@@ -53,12 +53,12 @@ def spawn(root: str, number: int, script: str = WORKER) -> Spawned:
 _EARLY: dict[str, tuple[str, Spawned]] = {}
 
 
-def own_pool(script: str) -> str:
-    """The pool key for the user's own code running ``script``: a pool of its own where the sandbox can give its
-    programs a loopback of their own, else the same pool as a candidate's."""
+def own_pool(script: str, own: bool = True) -> str:
+    """The pool key for ``script``'s programs: for the user's own code (``own``) a pool of its own where the
+    sandbox can give its programs a loopback of their own, else the same pool as a candidate's."""
     from seidr.runners.sandbox import isolation
 
-    return script + OWN if isolation().level == "bwrap" else script
+    return script + OWN if own and isolation().level == "bwrap" else script
 
 
 def early(script: str = WORKER) -> None:

@@ -26,8 +26,10 @@ _SCALARS = (type(None), bool, int, float, complex, str, bytes, type(Ellipsis))
 _CONTAINERS = (list, tuple, dict, set, frozenset)
 _SCALAR_IDS = frozenset(id(t) for t in _SCALARS)
 _BUILTIN_IDS = frozenset(id(t) for t in (*_SCALARS, *_CONTAINERS, object))
-# Py_TPFLAGS_HEAPTYPE | Py_TPFLAGS_HAVE_GC: a type without either is compiled in and holds no other object
-_MADE_OR_HOLDING = (1 << 9) | (1 << 14)
+# Py_TPFLAGS_HEAPTYPE: a type made at run time (by a class statement); with Py_TPFLAGS_HAVE_GC: a type without
+# either is compiled in and holds no other object
+_HEAPTYPE = 1 << 9
+_MADE_OR_HOLDING = _HEAPTYPE | (1 << 14)
 _CAST = ((int, int.__int__), (float, float.__float__), (str, str.__str__), (bytes, bytes.__bytes__),
          (complex, complex.__complex__))
 
@@ -410,7 +412,7 @@ class Judge:
         # a function or an iterator the program returned honestly is used as one, each of its results checked
         if kind is types.FunctionType or kind is types.MethodType:
             return self.wrapper(value)
-        if not self.attr(kind, "__flags__") & (1 << 9) and "__next__" in self.type_dict(kind):
+        if not self.attr(kind, "__flags__") & _HEAPTYPE and "__next__" in self.type_dict(kind):
             return (self.checked(item) for item in value)  # a generator, map, zip, ...: compiled-in iterators
         try:
             what = self.text(self.attr(kind, "__qualname__"), 100)

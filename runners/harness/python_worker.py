@@ -133,9 +133,13 @@ class Sources:
     compiled here when the file's bytes are the ones compiled, and compiles as usual otherwise."""
 
     LIMIT = 256  # files of one package compiled ahead
+    # a check sends one job per function of a file: the package is walked once for all of them, and a file edited
+    # within this time is compiled by the child that imports it (the bytes no longer match), as without this
+    FRESH_SECONDS = 2.0
 
     def __init__(self):
         self.codes = {}  # path -> (stat key, bytes, code)
+        self.walked = {}  # package folder -> when it was last walked
         import importlib.machinery
 
         loader = importlib.machinery.SourceFileLoader
@@ -157,6 +161,10 @@ class Sources:
         top = os.path.join(folder, module.split(".")[0])
         paths = [job["path"]]
         if job.get("package") and os.path.isdir(top):
+            now = time.monotonic()
+            if now - self.walked.get(top, -self.FRESH_SECONDS) < self.FRESH_SECONDS:
+                return
+            self.walked[top] = now
             for base, dirs, files in os.walk(top):
                 dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
                 paths += [os.path.join(base, f) for f in files if f.endswith(".py")]
@@ -456,8 +464,9 @@ class Worker:
         from seidr.runners.confine import seal_worker
         from seidr.runners.sandbox import plan
 
-        self.shm = plan().shm  # a /dev/shm of this worker's own, which programs may write: emptied after each
-        seal_worker(plan())
+        found = plan()
+        self.shm = found.shm  # a /dev/shm of this worker's own, which programs may write: emptied after each
+        seal_worker(found)
 
     def trim(self):
         """Every ``TRIM_EVERY`` jobs, give the memory the worker has freed back to the system: a page it holds is
