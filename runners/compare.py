@@ -88,7 +88,8 @@ def compare(example: Example, record: dict, limits: Limits) -> ExampleResult:
     def shows(text: str) -> bool:
         return _CHECKER.check_output(want, text, flags) or same_value(want, text, loose)
 
-    if not shows(got):
+    as_text = _CHECKER.check_output(want, got, flags)
+    if not (as_text or same_value(want, got, loose)):
         if want.split() == got.split():  # the texts read the same: say where they differ
             got = f"{got.strip()} (differs in whitespace only: expected {want!r}, got {got!r})"
         return ExampleResult(example, Outcome.FAILED, example.expected, got, output=printed)
@@ -100,7 +101,7 @@ def compare(example: Example, record: dict, limits: Limits) -> ExampleResult:
                                  f"{got.strip()} (an object of the program's own class that {shown})",
                                  output=printed)
     # the value is the one written, spelled differently: true, yet pytest --doctest-modules compares text
-    note = None if loose or _CHECKER.check_output(want, got, flags) else (
+    note = None if loose or as_text else (
         f"passes as a value, but doctest compares text and fails it: printed {got.strip()}")
     return ExampleResult(example, Outcome.PASSED, example.expected, got, message=note, output=printed)
 
