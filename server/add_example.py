@@ -15,9 +15,8 @@ WARNING = types.MessageType.Warning
 
 
 def doctests(ls, uri: str, problem: Problem) -> list[str]:
-    """The doctests (``>>> call`` then the result) that would settle the last search's ambiguity, if any."""
-    last = ls.jobs.last.get((uri, problem.name))
-    ambiguity = last.ranking.ambiguity if last is not None else None
+    """The doctests (``>>> call`` then the result) that would settle the last search's ambiguity, while it holds."""
+    ambiguity = ls.jobs.ambiguity(uri, problem)
     return ambiguity.doctests() if ambiguity is not None else []
 
 
@@ -68,10 +67,7 @@ async def add(ls, arg: Any) -> dict:
         ls.show(f"seidr: cannot add the example: {exc}", WARNING)
         return {"applied": False, "reason": str(exc)}
     changes = edits.text_edits(doc.source, after, lambda line: doc.position_codec.client_num_units(line))
-    caps = ls.client_capabilities.workspace
-    versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
-    result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
-        edit=edits.workspace_edit(uri, doc.version, changes, versioned), label=f"seidr: add an example to {name}"))
+    result = await edits.send(ls, uri, doc.version, changes, f"seidr: add an example to {name}")
     if not result.applied:
         return {"applied": False, "reason": f"edit rejected: {result.failure_reason or 'no reason given'}"}
     return {"applied": True, "reason": "added"}

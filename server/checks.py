@@ -157,11 +157,8 @@ class Checker:
         return checked, out
 
     def _ambiguity(self, uri: str, problem) -> str | None:
-        """What the last search for ``problem`` found ambiguous, while its examples are the ones it searched."""
-        last = self.ls.jobs.last.get((uri, problem.name))
-        if last is None or not last.ranking.ambiguous or last.examples != problem.examples:
-            return None
-        return last.ranking.ambiguity.summary()
+        ambiguity = self.ls.jobs.ambiguity(uri, problem)
+        return ambiguity.summary() if ambiguity is not None else None
 
 
 def register(server) -> None:

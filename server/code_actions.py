@@ -85,7 +85,7 @@ def actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
                 out.append(_action(f"seidr: Cancel ({problem.name} is being synthesized)", REWRITE, CANCEL,
                                    {"uri": uri, "function": problem.name}))
             if key in ls.jobs.last:
-                out.extend(add_example.actions(ls, uri, problem, doc.version, REWRITE))
+                out.extend(add_example.actions(ls, uri, with_checked_tests(ls, uri, problem), doc.version, REWRITE))
                 out.append(_action("seidr: Apply last result", REWRITE, APPLY_LAST, argument))
                 out.append(_action("seidr: Show candidates", REWRITE, SHOW_CANDIDATES, argument))
     return out

@@ -25,9 +25,9 @@ def lenses(ls, uri: str) -> list[types.CodeLens]:
         verdict = state.checked.verdicts[problem.name]
         line = types.Position(problem.line, 0)
         title = related_tests.lens_title(problem, verdict)
-        last = ls.jobs.last.get((uri, problem.name))
-        if last is not None and last.ranking.ambiguous and last.examples == extraction.find(problem.name).examples:
-            title += f" · {last.ranking.ambiguity.summary()}"  # what the last search found, while it still holds
+        ambiguity = ls.jobs.ambiguity(uri, problem)
+        if ambiguity is not None:
+            title += f" · {ambiguity.summary()}"  # what the last search found, while it still holds
         out.append(types.CodeLens(
             range=types.Range(line, line),
             # a lens with an empty command is a label: clicking it does nothing

@@ -35,3 +35,16 @@ def workspace_edit(uri: str, version: int | None, edits: list[types.TextEdit], v
         return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
             text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=edits)])
     return types.WorkspaceEdit(changes={uri: edits})
+
+
+async def send(ls, uri: str, version: int | None, changes: list[types.TextEdit],
+               label: str) -> types.ApplyWorkspaceEditResult:
+    """Ask the editor to apply ``changes`` to the document at ``version`` (a versioned edit where it takes one);
+    an editor that fails the request has not applied it."""
+    caps = ls.client_capabilities.workspace
+    versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
+    try:
+        return await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
+            edit=workspace_edit(uri, version, changes, versioned), label=label))
+    except Exception as exc:  # noqa: BLE001 -- whatever the editor said, the edit did not happen
+        return types.ApplyWorkspaceEditResult(applied=False, failure_reason=str(exc))

@@ -92,6 +92,14 @@ class Jobs:
         self.running: dict[tuple[str, str], Job] = {}
         self.last: dict[tuple[str, str], LastResult] = {}
 
+    def ambiguity(self, uri: str, problem: Problem):
+        """What the last search for ``problem`` found ambiguous, while its examples are the ones it searched
+        (related tests included); None when it found none or the examples changed since."""
+        last = self.last.get((uri, problem.name))
+        if last is None or not last.ranking.ambiguous or last.examples != problem.examples:
+            return None
+        return last.ranking.ambiguity
+
     # -- cancellation -------------------------------------------------------------------------------
     def _cancel(self, jobs) -> list[asyncio.Task]:
         tasks = [j.task for j in jobs if j.task is not None and not j.task.done()]
@@ -239,15 +247,9 @@ class Jobs:
             return False, str(exc)
         if not changes:
             return True, "the file already has this program"
-        caps = ls.client_capabilities.workspace
-        versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
         state.pending_text = after
         state.landed.clear()
-        try:
-            result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
-                edit=edits.workspace_edit(uri, doc.version, changes, versioned), label=f"seidr: {verb} {name}"))
-        except Exception as exc:
-            result = types.ApplyWorkspaceEditResult(applied=False, failure_reason=str(exc))
+        result = await edits.send(ls, uri, doc.version, changes, f"seidr: {verb} {name}")
         if not result.applied:
             state.pending_text = None
             why = result.failure_reason or "no reason given"
