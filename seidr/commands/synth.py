@@ -117,7 +117,7 @@ def _pinned(text: str, shown: str, results) -> str:
         return shown
     out = text
     for problem, ranking in results:
-        if ranking.solved and not ranking.ambiguous:
+        if ranking.pinned:
             try:
                 out = with_program(out, problem, ranking.best.program.code)
             except EditError:
@@ -296,7 +296,7 @@ def run(args: argparse.Namespace) -> int:
         text.splitlines(keepends=True), new_text.splitlines(keepends=True), f"a/{path}", f"b/{path}"))
     sys.stdout.flush()
     pinned = _pinned(text, new_text, results)
-    status = 0 if all(r.solved and not r.ambiguous for _, r in results) else 1
+    status = 0 if all(r.pinned for _, r in results) else 1
     new_text = pinned
     if args.write and new_text != text:
         with open(path, encoding="utf-8", newline="") as fh:

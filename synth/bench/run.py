@@ -188,7 +188,7 @@ class BenchRun:
             "language": problem.language, "strategy": self.strategy, "model": self.model,
             "visible_passed": bool(offered and offered.passed),
             # reported solved: passes every visible example and nothing else that passes them behaves otherwise
-            "solved": bool(ranking and ranking.solved and not ranking.ambiguous),
+            "solved": bool(ranking and ranking.pinned),
             "ambiguous": bool(ranking and ranking.solved and ranking.ambiguous),
             "hidden_passed": bool(offered_hidden and offered_hidden.passed),
             "hidden_score": round(offered_hidden.score, 4) if offered_hidden else 0.0,
