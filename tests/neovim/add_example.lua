@@ -1,31 +1,15 @@
 -- Driven by test_neovim.py: an ambiguous stub in SEIDR_FILE. Synthesize (edits nothing, says what is ambiguous),
 -- then the code action that adds the example pinning max(xs), then Synthesize again; report to SEIDR_OUT.
-local out = os.getenv("SEIDR_OUT")
+local session = dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "stub_session.lua")
 local report = { chosen = {}, messages = {} }
-local function finish(why)
-  report.result = why
-  report.lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
-  vim.fn.writefile({ vim.fn.json_encode(report) }, out)
-  vim.cmd("qa!")
-end
+local function finish(why) session.finish(report, why) end
 
 vim.lsp.handlers["window/showMessage"] = function(_, result)
   table.insert(report.messages, result.message)
   return result
 end
 
-vim.cmd("edit " .. vim.fn.fnameescape(os.getenv("SEIDR_FILE")))
-if not vim.wait(60000, function() return #vim.lsp.buf_get_clients(0) > 0 end, 50) then
-  finish("seidr never attached")
-end
-vim.cmd("write")
-local function stub_shown()
-  for _, d in ipairs(vim.diagnostic.get(0)) do
-    if d.message:match("not implemented") then return true end
-  end
-  return false
-end
-if not vim.wait(60000, stub_shown, 50) then finish("no stub diagnostic") end
+session.open(report)
 
 -- the menu an editor shows: pick the first action whose title starts with `wanted` (plain text)
 local function pick(wanted)

@@ -1,27 +1,11 @@
 -- Driven by test_neovim.py: open SEIDR_FILE with seidr attached (editors/neovim/seidr-0.7.lua), save, wait for the
 -- stub diagnostic, run the synthesize code action on line SEIDR_LINE (chosen through vim.ui.select), wait for
 -- the edit, write the buffer, and report what happened to SEIDR_OUT.
-local out = os.getenv("SEIDR_OUT")
+local session = dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "stub_session.lua")
 local report = { chosen = {}, offered = {} }
-local function finish(why)
-  report.result = why
-  report.lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
-  vim.fn.writefile({ vim.fn.json_encode(report) }, out)
-  vim.cmd("qa!")
-end
+local function finish(why) session.finish(report, why) end
 
-vim.cmd("edit " .. vim.fn.fnameescape(os.getenv("SEIDR_FILE")))
-if not vim.wait(60000, function() return #vim.lsp.buf_get_clients(0) > 0 end, 50) then
-  finish("seidr never attached")
-end
-vim.cmd("write")
-local function stub_shown()
-  for _, d in ipairs(vim.diagnostic.get(0)) do
-    if d.message:match("not implemented") then return true end
-  end
-  return false
-end
-if not vim.wait(60000, stub_shown, 50) then finish("no stub diagnostic") end
+session.open(report)
 report.stub = true
 
 -- the menu an editor would show: pick seidr's synthesize action
