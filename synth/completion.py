@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 class ModelError(Exception):
     """The model cannot be used (no key, a rejected key, an unknown model, a request it refuses, a provider
-    that keeps failing); the message is one line for the user, naming the cause and the fix."""
+    that keeps failing); the message is one line for the user, naming the cause and the fix. ``service`` says
+    the provider failed (unreachable, timing out, rate limited, erring), not the setup."""
+
+    def __init__(self, message: str, *, service: bool = False):
+        super().__init__(message)
+        self.service = service
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import asyncio
 import email.utils
 import logging
 import os
+import threading
 import time
 import weakref
 from dataclasses import replace
@@ -16,6 +17,7 @@ from seidr.synth.completion import Completion, ModelError  # noqa: F401  (their 
 from seidr.synth.reply_cache import ReplyCache, reply_key
 
 _litellm = None
+_importing = threading.Lock()
 _SLOTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop -> {(model, base, bound): semaphore}
 # where the key is not PROVIDER_API_KEY, the variable litellm reads for it
 _KEY_VARIABLES = {"together_ai": "TOGETHERAI_API_KEY", "gemini": "GEMINI_API_KEY", "azure": "AZURE_API_KEY",
@@ -25,18 +27,37 @@ _KEY_VARIABLES = {"together_ai": "TOGETHERAI_API_KEY", "gemini": "GEMINI_API_KEY
 def load_litellm():
     """Import litellm once, offline (its bundled price table) and quiet (no debug banners, no telemetry)."""
     global _litellm
-    if _litellm is None:
-        os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "true"
-        import litellm
+    with _importing:  # one import, whether the background started it or a request needs it first
+        if _litellm is None:
+            os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "true"
+            import litellm
 
-        litellm.suppress_debug_info = True
-        litellm.telemetry = False
-        litellm.disable_hf_tokenizer_download = True
-        if not os.environ.get("LITELLM_LOG"):  # a user debugging litellm asked for its logs
-            for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy"):
-                logging.getLogger(name).setLevel(logging.CRITICAL)
-        _litellm = litellm
+            litellm.suppress_debug_info = True
+            litellm.telemetry = False
+            litellm.disable_hf_tokenizer_download = True
+            if not os.environ.get("LITELLM_LOG"):  # a user debugging litellm asked for its logs
+                for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy"):
+                    logging.getLogger(name).setLevel(logging.CRITICAL)
+            _litellm = litellm
     return _litellm
+
+
+def warm_up(settings) -> None:
+    """Start importing litellm (about 4 s) while the file is read, the sandbox starts and the built-in search
+    runs, unless this model's replies have been cached before: a replay from the cache then never pays for the
+    import, nor shares the processor with it. A request that needs litellm waits only for the rest; a failed
+    import is reported by that request."""
+    def load() -> None:
+        try:
+            load_litellm()
+        except Exception:
+            pass
+
+    if _litellm is not None or not settings.model:
+        return
+    model = Model.from_settings(settings)
+    if isinstance(model, Model) and (model.cache is None or not model.cache.knows(model.name, model._cache_base())):
+        threading.Thread(target=load, name="import litellm", daemon=True).start()
 
 
 def _first_line(exc: BaseException) -> str:
@@ -144,6 +165,21 @@ class Model:
         provider = self.provider or self.name.split("/", 1)[0]
         return _KEY_VARIABLES.get(provider, f"{provider.upper()}_API_KEY")
 
+    def check(self) -> None:
+        """Stop on a setup that cannot work before anything runs. With a key at hand (given, or in the variable
+        the provider's name points at) the name is checked when the first request needs litellm, so a run that
+        the reply cache answers never waits for litellm's import."""
+        if self.api_key is not None or os.environ.get(self.key_variable()):
+            return
+        self.prepare()
+
+    def _cache_base(self) -> str | None:
+        """The base URL a reply is cached under, known without litellm: the one given or set in the environment
+        (litellm's default for a provider adds nothing the model name does not already say)."""
+        provider = self.name.split("/", 1)[0].upper()
+        return self.api_base or os.environ.get(f"{provider}_API_BASE") or (
+            os.environ.get("OPENAI_BASE_URL") if provider == "OPENAI" else None)
+
     # -- sampling -----------------------------------------------------------------------------------
     async def sample(self, messages: list[dict], n: int = 1, *, temperature: float | None = None,
                      budget: Budget | None = None, salt: str = "", step: str = "", problem=None) -> list[Completion]:
@@ -153,9 +189,8 @@ class Model:
         some requests failed after others succeeded (what was paid for is kept)."""
         if n < 1:
             return []
-        self.prepare()
         temperature = self.temperature if temperature is None else temperature
-        request = {"model": self.name, "api_base": self._base, "messages": messages, "temperature": temperature,
+        request = {"model": self.name, "api_base": self._cache_base(), "messages": messages, "temperature": temperature,
                    "max_tokens": self.max_tokens, "salt": salt}
         keys = [reply_key(**request, index=i) for i in range(n)]
         out: list[Completion | None] = [None] * n
@@ -169,6 +204,9 @@ class Model:
                 budget.count_cached(sum(c is not None for c in out))
         missing = [i for i, c in enumerate(out) if c is None]
         if missing:
+            self.prepare()
+            if self.cache is not None:
+                self.cache.remember(self.name, self._cache_base())
             for slot, completion in await self._fetch(messages, len(missing), temperature, budget):
                 index = missing[slot]
                 out[index] = replace(completion, index=index)
@@ -303,13 +341,15 @@ class Model:
         if isinstance(exc, (litellm.BadRequestError, litellm.UnprocessableEntityError)):
             return ModelError(f"{self.name} rejected the request: {text}")
         if isinstance(exc, litellm.RateLimitError) or status == 429:
-            return ModelError(f"{self.name} is still rate limited{tries}: {text}; wait, or lower `concurrency`")
+            return ModelError(f"{self.name} is still rate limited{tries}: {text}; wait, or lower `concurrency`",
+                              service=True)
         if isinstance(exc, (litellm.Timeout, TimeoutError)):
             return ModelError(f"{self.name}{where} did not answer within {self.timeout:g} s{tries}; "
-                              "raise `requestTimeout` or check the server")
+                              "raise `requestTimeout` or check the server", service=True)
         if isinstance(exc, (litellm.APIConnectionError, ConnectionError)) or "connection error" in text.lower():
-            return ModelError(f"cannot reach {self.name}{where}{tries}: {text}; check apiBase and the network")
-        return ModelError(f"{self.name}{where} failed{tries}: {text}")
+            return ModelError(f"cannot reach {self.name}{where}{tries}: {text}; check apiBase and the network",
+                              service=True)
+        return ModelError(f"{self.name}{where} failed{tries}: {text}", service=True)
 
     def _completions(self, response, budget) -> tuple[list[Completion], int, float]:
         """The choices of a response with their share of its tokens and cost; and the request's totals."""
@@ -339,7 +379,7 @@ class Model:
 def model_problem(settings) -> str | None:
     """Why ``settings`` cannot reach a model (no model, an unknown name, a missing key), or None."""
     try:
-        Model.from_settings(settings).prepare()
+        Model.from_settings(settings).check()
     except ModelError as exc:
         return str(exc)
     return None

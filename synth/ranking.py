@@ -48,6 +48,8 @@ class Ranking:
     agreement: dict = field(default_factory=dict)
     # set when programs that pass every example behave differently elsewhere (``seidr.synth.ambiguity``)
     ambiguity: object | None = None
+    # the model service failed (unreachable, timing out, erring), as opposed to a setup it refused
+    service_failed: bool = False
 
     @property
     def ambiguous(self) -> bool:

@@ -111,6 +111,8 @@ class ReplayModel:
         if self.inputs_path:
             _inputs(self.inputs_path, _stamp(self.inputs_path, "inputs file"))
 
+    check = prepare
+
     def key_variable(self) -> str:
         return ""
 

@@ -32,6 +32,20 @@ class ReplyCache:
             return None
         return entry
 
+    def _mark(self, model: str, base: str | None) -> str:
+        return os.path.join(self.folder, "models", reply_key(model=model, api_base=base))
+
+    def knows(self, model: str, base: str | None) -> bool:
+        """Whether replies of this model have been cached here before (so a run may be a replay)."""
+        return os.path.exists(self._mark(model, base))
+
+    def remember(self, model: str, base: str | None) -> None:
+        try:
+            os.makedirs(os.path.dirname(self._mark(model, base)), exist_ok=True)
+            open(self._mark(model, base), "a").close()
+        except OSError:
+            pass  # a cache that cannot be written only costs a later run the early import
+
     def put(self, key: str, entry: dict) -> None:
         """Write ``entry`` so that a reader sees the whole file or none; a cache that cannot be written is
         skipped (the reply was paid for, but the search goes on)."""

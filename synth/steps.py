@@ -37,7 +37,7 @@ class Search:
         self.rejected: list[str] = []  # why replies were no program, for the reason a fruitless search gives
         self._context: str | None = None
         self._seeded = False
-        self.model_failed = False  # a model error ended a step: later steps do not ask again
+        self.model_failed: ModelError | None = None  # a model error ended a step: later steps do not ask again
 
     # -- model steps --------------------------------------------------------------------------------
     async def context(self) -> str:
@@ -63,7 +63,7 @@ class Search:
         except BudgetExhausted as exc:
             raise Stop(f"budget spent: {getattr(exc, 'reason', exc)}") from None
         except ModelError as exc:
-            self.model_failed = True
+            self.model_failed = exc
             raise Stop(f"model error: {exc}") from None
         if self.budget is not None:
             self.events.emit("spent", fraction=self.budget.fraction(), summary=self.budget.summary())
@@ -180,6 +180,7 @@ class Search:
         if not self.pool and self.rejected:  # say why nothing could even be judged
             reason += f"; {len(self.rejected)} replies held no program ({self.rejected[-1]})"
         spend = self.budget.summary() if self.budget is not None else {}
-        ranking = Ranking(rank(list(self.pool.values())), reason, spend if isinstance(spend, dict) else {"summary": spend})
+        ranking = Ranking(rank(list(self.pool.values())), reason, spend if isinstance(spend, dict) else {"summary": spend},
+                          service_failed=bool(self.model_failed and self.model_failed.service))
         self.events.emit("done", reason=reason, solved=ranking.solved, judged=len(self.pool))
         return ranking

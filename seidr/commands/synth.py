@@ -73,13 +73,37 @@ def _check_model(settings) -> None:
             raise UsageError(problem)
 
 
-class ModelUnusable(Exception):
-    """The model answered no request (a rejected key, an unknown model, a server not there): a setup error. It
-    carries what was found before it, so that still lands."""
+# exit statuses beyond 0 (solved), 1 (not solved) and 2 (usage or configuration)
+MODEL_SERVICE_FAILED = 3
+NOT_WRITTEN = 4
+INTERRUPTED = 130
 
-    def __init__(self, message: str, new_text: str, results: list):
+
+class ModelUnusable(Exception):
+    """The model answered no request: a setup it refuses (a rejected key, an unknown model) or a service that
+    failed (``service``: not there, timing out, erring). It carries what was found before it, so that lands."""
+
+    def __init__(self, message: str, new_text: str, results: list, service: bool):
         super().__init__(message)
-        self.new_text, self.results = new_text, results
+        self.new_text, self.results, self.service = new_text, results, service
+
+
+class Run:
+    """What a run has done so far, kept outside its event loop so that an interrupted run still says its
+    trace id and what it spent: the finished searches and the spend of the one under way."""
+
+    def __init__(self):
+        self.trace_id: str | None = None
+        self.results: list = []
+        self.functions = 0  # functions with examples in the file
+        self.current: dict = {}
+
+    def __call__(self, event) -> None:  # an Events sink: the spend of the search under way
+        if event.kind == "spent":
+            self.current = event.data.get("summary") or {}
+
+    def spends(self) -> list[dict]:
+        return [ranking.spend or {} for _, ranking in self.results] + [self.current]
 
 
 def _unusable_model(ranking) -> str | None:
@@ -137,7 +161,7 @@ def _with_tests(problem, settings):
     return problem
 
 
-async def _synth(args, path, name, text, settings) -> tuple[str, list]:
+async def _synth(args, path, name, text, settings, run: Run) -> str:
     import sys
 
     from seidr.cli import UsageError
@@ -151,6 +175,7 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
     errors = [m for m in extraction.messages if m.severity == "error"]
     if errors:  # every program would be judged in a module that does not load
         raise UsageError(f"{path}:{errors[0].line + 1}: {errors[0].message}; fix the file first")
+    run.functions = sum(bool(p.checked_examples()) for p in extraction.problems)
     if settings.tests and extraction.language == "python":
         extraction.problems = [_with_tests(p, settings) for p in extraction.problems]
     if name:
@@ -164,14 +189,16 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
     except (UnsupportedLanguage, ConfigError) as exc:
         raise UsageError(str(exc)) from None
     trace = TraceWriter(settings.cache_folder())
-    results = []
+    run.trace_id = trace.run_id
+    results = run.results
     try:
         targets = [problem] if name else await _targets(extraction.problems, runner, settings)
         if targets:
             _check_model(settings)
         new_text = text
         for problem in targets:
-            sinks = [trace]
+            sinks = [trace, run]
+            run.current = {}
             bar = None if args.no_progress or not sys.stderr.isatty() else ProgressBar(problem.name)
             if bar:
                 sinks.append(bar)
@@ -187,29 +214,29 @@ async def _synth(args, path, name, text, settings) -> tuple[str, list]:
                 raise UsageError(str(exc)) from None
             unusable = _unusable_model(ranking)
             if unusable and not ranking.candidates:  # every function after this one would fail the same way
-                raise ModelUnusable(unusable, new_text, results)
+                raise ModelUnusable(unusable, new_text, results, ranking.service_failed)
             results.append((problem, ranking))
+            run.current = {}
             if ranking.solved:
                 try:
                     new_text = with_program(new_text, problem, ranking.best.program.code)
                 except EditError as exc:
                     print(f"seidr synth: {problem.name}: {exc}", file=sys.stderr)
             if unusable:  # what the built-in search found lands; no other function asks the model again
-                raise ModelUnusable(unusable, new_text, results)
+                raise ModelUnusable(unusable, new_text, results, ranking.service_failed)
     finally:
         trace.close()
         await runner.close()
     print(f"trace: {trace.run_id}", file=sys.stderr)
-    return new_text, results
+    return new_text
 
 
-def spend(results) -> dict:
+def spend(spends: list[dict]) -> dict:
     """What the run's searches spent together, from each one's budget: model calls, tokens, US dollars (None
     when a model's price is unknown to litellm), replies served from the cache, programs searched locally."""
     total = {"calls": 0, "tokens": 0, "cost_usd": 0.0, "cached": 0, "searched": 0}
     priced = True
-    for _, ranking in results:
-        used = ranking.spend or {}
+    for used in spends:
         for key in total:
             total[key] += used.get(key) or 0
         priced = priced and "note" not in used  # the budget notes the models it has no price for
@@ -228,6 +255,7 @@ def spend_line(total: dict, seconds: float) -> str:
 
 
 def _write_atomic(path: str, text: str) -> None:
+    """Replace the file whole or not at all; an ``OSError`` leaves it as it was and no temporary file behind."""
     import os
     import tempfile
 
@@ -242,6 +270,23 @@ def _write_atomic(path: str, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_failure(path: str, exc: OSError) -> str:
+    """One line for a file seidr could not write: what stopped it, and what to do."""
+    import errno
+
+    why = {errno.EROFS: ("it is on a read-only file system", "copy the project somewhere writable"),
+           errno.EACCES: ("permission denied", "make the file and its folder writable, or run without --write"),
+           errno.EPERM: ("permission denied", "make the file and its folder writable, or run without --write"),
+           errno.ENOSPC: ("the disk is full", "free some space and run again"),
+           errno.EDQUOT: ("the disk quota is used up", "free some space and run again")}
+    cause, fix = why.get(exc.errno, (exc.strerror or str(exc), "the diff above is what would have been written"))
+    return f"cannot write {path}: {cause}; {fix}; the file is unchanged"
+
+
+def _changed(results) -> int:
+    return sum(1 for _, ranking in results if ranking.pinned)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -268,15 +313,32 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read ({exc})") from None
     settings = _settings(args, path)
-    unusable = None
+    from seidr.synth.models import ModelError, warm_up
+
     try:
-        new_text, results = asyncio.run(_synth(args, path, name or None, text, settings))
+        warm_up(settings)
+    except ModelError:
+        pass  # said with its fix when the model is checked
+    unusable = None
+    run = Run()
+    try:
+        new_text = asyncio.run(_synth(args, path, name or None, text, settings, run))
     except ModelUnusable as exc:
-        if not exc.results:
+        if not exc.results and not exc.service:
             raise UsageError(str(exc)) from None
-        unusable, new_text, results = str(exc), exc.new_text, exc.results
-    if not results:
-        print(f"{path}: nothing to do; every function with examples passes them", file=sys.stderr)
+        unusable, new_text = exc, exc.new_text
+    except KeyboardInterrupt:  # the file is untouched; say where the run's record is and what it cost
+        print("seidr synth: interrupted; nothing written", file=sys.stderr)
+        if run.trace_id:
+            print(f"trace: {run.trace_id}", file=sys.stderr)
+        print(spend_line(spend(run.spends()), time.monotonic() - start), file=sys.stderr)
+        return INTERRUPTED
+    results = run.results
+    if not results and not unusable:
+        if not run.functions:
+            print(f"no functions with examples in {path}; add a doctest or a test to synthesize from", file=sys.stderr)
+        else:
+            print(f"{path}: nothing to do; every function with examples passes them", file=sys.stderr)
         return 0
     for problem, ranking in results:
         state = "solved" if ranking.solved else f"not solved ({ranking.reason})"
@@ -299,14 +361,27 @@ def run(args: argparse.Namespace) -> int:
     status = 0 if all(r.pinned for _, r in results) else 1
     new_text = pinned
     if args.write and new_text != text:
+        status = _write(path, text, new_text, results, status)
+    print(spend_line(spend(run.spends()), time.monotonic() - start), file=sys.stderr)
+    if unusable:
+        print(f"seidr synth: {unusable}", file=sys.stderr)
+        return MODEL_SERVICE_FAILED if unusable.service else 2
+    return status
+
+
+def _write(path: str, text: str, new_text: str, results, status: int) -> int:
+    """Write the result onto the file if nobody changed it meanwhile; the exit status that follows."""
+    import sys
+
+    try:
         with open(path, encoding="utf-8", newline="") as fh:
             if fh.read() != text:
                 print(f"seidr synth: {path} changed while seidr was working; not written (run again)", file=sys.stderr)
-                status = 1
-            else:
-                _write_atomic(path, new_text)
-    print(spend_line(spend(results), time.monotonic() - start), file=sys.stderr)
-    if unusable:
-        print(f"seidr synth: {unusable}", file=sys.stderr)
-        return 2
+                return 1
+        _write_atomic(path, new_text)
+    except OSError as exc:
+        print(f"seidr synth: {write_failure(path, exc)}", file=sys.stderr)
+        return NOT_WRITTEN
+    count = _changed(results)
+    print(f"wrote {path} ({count} function{'s' if count != 1 else ''})", file=sys.stderr)
     return status
