@@ -34,6 +34,56 @@ def _protocol_stdout():
     return protocol
 
 
+def _serve_tcp(create_server, host: str, port: int) -> int:
+    """Listen on HOST:PORT, say so, and give each client that connects a server of its own; a client that
+    leaves (closing or dropping its connection) ends only its session, and the next one is served."""
+    import asyncio
+    import logging
+    import threading
+
+    from pygls.io_ import run_async
+
+    log = logging.getLogger("seidr.serve")
+    listening: list = []
+    exit_code: list[int] = []
+
+    async def session(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        server = create_server()
+        server.protocol.set_writer(writer)
+        try:
+            await run_async(stop_event=threading.Event(), reader=reader, protocol=server.protocol, logger=log,
+                            error_handler=server.report_server_error)
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            log.info("client left: %s", exc)
+        except SystemExit as exc:  # the client said exit: the process ends, as over stdio
+            exit_code.append(int(exc.code or 0))
+            listening[0].close()
+            return
+        finally:
+            writer.close()
+        print("seidr serve: the client left; waiting for the next one", file=sys.stderr, flush=True)
+
+    async def listen() -> None:
+        try:
+            listener = await asyncio.start_server(session, host, port)
+        except OSError as exc:
+            from seidr.cli import UsageError
+
+            raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another port") from None
+        where = ", ".join("{}:{}".format(*sock.getsockname()[:2]) for sock in listener.sockets)
+        print(f"seidr serve: listening on {where}", file=sys.stderr, flush=True)
+        listening.append(listener)
+        try:
+            async with listener:
+                await listener.serve_forever()
+        except asyncio.CancelledError:
+            if not exit_code:
+                raise
+
+    asyncio.run(listen())
+    return exit_code[0] if exit_code else 0
+
+
 def run(args: argparse.Namespace) -> int:
     import logging
 
@@ -44,12 +94,10 @@ def run(args: argparse.Namespace) -> int:
     from seidr.server.app import create_server
     from seidr.server.processes import kill_descendants
 
-    server = create_server()
     try:
         if address:
-            server.start_tcp(*address)
-        else:
-            server.start_io(sys.stdin.buffer, _protocol_stdout())
+            return _serve_tcp(create_server, *address)
+        create_server().start_io(sys.stdin.buffer, _protocol_stdout())
     finally:
         kill_descendants()  # an editor that vanished without shutdown leaves no worker behind
     return 0

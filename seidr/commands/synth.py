@@ -29,10 +29,9 @@ SETTINGS_FILE = "seidr.toml or [tool.seidr] in pyproject.toml"
 
 
 def _one_line(problems: list[str], fix: str) -> str:
-    """The first problem, without the fallback the lenient loaders chose (a synthesis does not guess)."""
-    first = re.sub(r"; (using the default|using defaults|ignored)$", "", problems[0])
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return f"{first}{more}; {fix}"
+    """Every problem, without the fallback the lenient loaders chose (a synthesis does not guess), on one line."""
+    said = [re.sub(r"; (using the default|using defaults|ignored)$", "", p) for p in problems]
+    return f"{'; '.join(said)}; {fix}"
 
 
 def _settings(args, path: str):

@@ -172,3 +172,12 @@ def test_what_the_built_in_search_found_still_lands_when_the_model_then_rejects_
     assert "+    return x + 1" in done.stdout
     assert (workspace / "both.py").read_text() == (STUB + HARD_FILE).replace("    ...\n", "    return x + 1\n", 1)
     assert len(scripted_server.requests) == 1
+
+
+def test_every_bad_value_in_the_settings_file_is_named_on_the_one_line(workspace):
+    (workspace / "counting.py").write_text(STUB)
+    (workspace / "seidr.toml").write_text('[budget]\ncalls = "ten"\nseconds = -1\n[search]\ndrafts = "x"\n')
+    line = refused(synth(workspace, "counting.py"))
+    for key in ("seidr.budget.calls", "seidr.budget.seconds", "seidr.search.drafts"):
+        assert f"{key}: " in line
+    assert "more)" not in line and line.endswith("; fix it in seidr.toml or [tool.seidr] in pyproject.toml")

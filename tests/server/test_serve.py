@@ -90,6 +90,38 @@ def test_serve_over_tcp_answers_initialize(tmp_path):
         server.wait()
 
 
+def _initialize(sock, root) -> dict:
+    sock.sendall(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                         "params": {"processId": None, "rootUri": root.as_uri(), "capabilities": {}}}))
+    return _read_message(sock)
+
+
+def test_serve_over_tcp_says_where_it_listens_and_outlives_a_client_that_drops(tmp_path):
+    import struct
+
+    port = _free_port()
+    server = subprocess.Popen([*seidr_command(), "serve", "--tcp", f"127.0.0.1:{port}"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stderr.readline().strip() == f"seidr serve: listening on 127.0.0.1:{port}"
+        dropped = socket.create_connection(("127.0.0.1", port), timeout=60)
+        assert _initialize(dropped, tmp_path)["result"]["serverInfo"]["name"] == "seidr"
+        dropped.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # a reset, not a goodbye
+        dropped.close()
+        assert server.stderr.readline().strip() == "seidr serve: the client left; waiting for the next one"
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+            assert _initialize(sock, tmp_path)["id"] == 1
+            sock.sendall(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+            while _read_message(sock).get("id") != 2:
+                pass
+            sock.sendall(_frame({"jsonrpc": "2.0", "method": "exit"}))
+        assert server.wait(timeout=30) == 0
+        assert "Traceback" not in server.stderr.read()
+    finally:
+        server.kill()
+        server.wait()
+
+
 def test_a_malformed_tcp_address_is_a_usage_error():
     done = subprocess.run([*seidr_command(), "serve", "--tcp", "localhost"], capture_output=True, text=True,
                           timeout=60)
