@@ -243,7 +243,6 @@ def _judge(args) -> int:
 
 def _mutants(args) -> int:
     import asyncio
-    import sys
 
     from rich.console import Console
 
@@ -256,13 +255,9 @@ def _mutants(args) -> int:
         from seidr.cli import UsageError
 
         raise UsageError(f"{args.dataset}: no problem has a canonical solution to mutate")
-    done = 0
+    from seidr.synth.bench.run import mutants_progress
 
-    def progress(row):
-        nonlocal done
-        done += 1
-        if sys.stderr.isatty():
-            print(f"\r{done}/{len(usable)} problems", end="", file=sys.stderr, flush=True)
+    progress, bar = mutants_progress(len(usable))
 
     async def main():
         runners = {}
@@ -278,9 +273,11 @@ def _mutants(args) -> int:
             for r in runners.values():
                 await r.close()
 
-    rows = asyncio.run(main())
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    if bar is not None:
+        with bar:
+            rows = asyncio.run(main())
+    else:
+        rows = asyncio.run(main())
     Console(width=140).print(ranking_quality.table(rows))
     if args.out:
         paths = ranking_quality.write(rows, args.out, {"dataset": args.dataset, "pool": args.pool,

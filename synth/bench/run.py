@@ -296,3 +296,28 @@ def progress_printer(total: int, stream=None):
         bar.update(task, completed=t.done, status=f"solved {t.solved} · hidden {t.hidden} · {t.calls} calls · "
                                                   f"${t.cost:.3f}")
     return update, bar
+
+
+def mutants_progress(total: int, stream=None):
+    """Progress for ``bench mutants``, as for a run: a rich bar on a terminal, else one line per judged problem."""
+    stream = stream or sys.stderr
+    done = 0
+    if not stream.isatty():
+        def line(row: dict) -> None:
+            nonlocal done
+            done += 1
+            print(f"[{done}/{total}] {row['task_id']}: {row['visible_pass']}/{row['pool']} mutants pass the visible "
+                  f"examples, {row['hidden_pass']} the hidden tests", file=stream, flush=True)
+        return line, None
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+        TimeRemainingColumn
+
+    bar = Progress(TextColumn("[bold]mutants"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[last]}"),
+                   TimeElapsedColumn(), TimeRemainingColumn(), console=Console(file=stream))
+    task = bar.add_task("mutants", total=total, last="")
+
+    def update(row: dict) -> None:
+        bar.update(task, advance=1, last=row["task_id"])
+    return update, bar

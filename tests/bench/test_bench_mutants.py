@@ -46,6 +46,10 @@ def test_each_ranking_is_scored_on_hidden_tests_and_the_same_seed_gives_the_same
         assert below_zero[name] == passes_humaneval_check("HumanEval/3", below_zero["picks"][name]["code"])
         assert 0.0 <= report["summary"][name] <= 1.0
     assert report["summary"]["problems"] == 4 and report["summary"]["with_traps"] >= 1
+    # off a terminal, one line per problem as it is judged (a long run is never silent until the end)
+    lines = [line for line in done.stderr.splitlines() if line.startswith("[")]
+    assert [line.split("]")[0] for line in lines] == ["[1/4", "[2/4", "[3/4", "[4/4"]
+    assert f"HumanEval/3: {below_zero['visible_pass']}/8 mutants pass the visible examples" in done.stderr
     _, again = mutants_run(workspace, workspace / "b", seed=3)
     assert again == report
     assert (workspace / "a" / "mutants.csv").read_text().splitlines()[0].startswith("task_id,pool,visible_pass")
