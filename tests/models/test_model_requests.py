@@ -145,7 +145,8 @@ async def test_salt_or_no_cache_asks_the_model_again(scripted_server, workspace)
 async def test_a_corrupt_cache_file_is_a_miss_and_is_written_again(scripted_server, workspace):
     scripted_server.replies = [["a"], ["b"]]
     await model_for(scripted_server, workspace).sample(ASK)
-    [entry] = [os.path.join(d, f) for d, _, files in os.walk(workspace / "cache" / "replies") for f in files]
+    [entry] = [os.path.join(d, f) for d, _, files in os.walk(workspace / "cache" / "replies") for f in files
+               if f.endswith(".json")]
     with open(entry, "w") as fh:
         fh.write('{"text": "half')
     [reply] = await model_for(scripted_server, workspace).sample(ASK)
