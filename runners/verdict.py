@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field, replace
 
 from seidr.runners.example import Example
+
+# control characters but newline and tab: a program's output must not drive the terminal or editor it is shown in
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str | None) -> str | None:
+    """``text`` with each control character (an escape sequence's ESC, a carriage return, a bell) shown as its
+    ``\\xNN`` escape: what a program printed is shown, never obeyed, by a terminal or a diagnostic."""
+    if not text or not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class Outcome(str, enum.Enum):
@@ -25,6 +37,10 @@ class ExampleResult:
     message: str | None = None  # the exception line, the crash, the timeout; on a pass, a note for the user
     output: str = ""  # what the program printed while this example ran (capped)
     line: int | None = None  # 0-based line where it failed, in the example's file (a test's failing assert)
+
+    def __post_init__(self):  # made after the comparison: only what is shown changes
+        for name in ("actual", "message", "output"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
 
     @property
     def passed(self) -> bool:
@@ -61,6 +77,10 @@ class Verdict:
     seconds: float = 0.0
     cached: bool = False
     meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "error", printable(self.error))
+        object.__setattr__(self, "output", printable(self.output))
 
     @property
     def counted(self) -> tuple[ExampleResult, ...]:

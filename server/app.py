@@ -34,7 +34,18 @@ __version__ = _version()
 
 class SeidrProtocol(LanguageServerProtocol):
     """pygls answers ``$/cancelRequest`` for a command that already runs but cannot stop it; this also
-    cancels the synthesis that request started."""
+    cancels the synthesis that request started. After ``shutdown`` pygls drops requests unanswered, which
+    leaves a client waiting; LSP says to answer them with InvalidRequest, as this does."""
+
+    def handle_message(self, message):
+        method = getattr(message, "method", None)
+        if self._shutdown and method not in (None, types.EXIT) and getattr(message, "id", None) is not None:
+            from pygls.exceptions import JsonRpcInvalidRequest
+
+            error = JsonRpcInvalidRequest(f"the server is shut down: {method} is not answered; send exit")
+            self._send_response(message.id, error=error.to_response_error())
+            return
+        super().handle_message(message)
 
     def _handle_cancel_notification(self, msg_id):
         super()._handle_cancel_notification(msg_id)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import logging
 import os
+import re
 import threading
 import time
 import weakref
@@ -71,6 +73,31 @@ def _first_line(exc: BaseException) -> str:
     if sep and head.endswith("Exception"):
         text = rest
     return (text[:197] + "...") if len(text) > 200 else text or type(exc).__name__
+
+
+def _caused_by(exc: BaseException, kind: type) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _cut_short(exc: BaseException) -> str | None:
+    """What the HTTP client said of a body that ended before its promised length, found under the wrapping
+    that litellm and the OpenAI client put around it (they report it as a connection error)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        text = " ".join(str(exc).split())
+        if "not enough data to satisfy content length" in text.lower() or "incomplete message body" in text.lower() \
+                or type(exc).__name__ in ("ContentLengthError", "IncompleteRead", "RemoteProtocolError"):
+            match = re.search(r"received \d+ of \d+ bytes", text)
+            return match.group() if match else (text[:120] or type(exc).__name__)
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def retry_after(exc: BaseException) -> float | None:
@@ -259,6 +286,10 @@ class Model:
             if budget is not None:
                 budget.charge(calls=1, tokens=tokens, cost=cost, reserved=True)
                 settled = True
+            if not completions:  # an answer that holds no reply is the server's fault, not an empty search
+                where = f" at {self._base}" if self._base else ""
+                raise ModelError(f"{self.name}{where} answered with an empty list of choices; check the server",
+                                 service=True)
             return completions
         finally:
             if budget is not None and not settled:
@@ -346,6 +377,13 @@ class Model:
         if isinstance(exc, (litellm.Timeout, TimeoutError)):
             return ModelError(f"{self.name}{where} did not answer within {self.timeout:g} s{tries}; "
                               "raise `requestTimeout` or check the server", service=True)
+        if _caused_by(exc, json.JSONDecodeError):  # the decoder's error, under the client's wrapping
+            return ModelError(f"{self.name}{where} answered with a body that is not JSON{tries}: {text}; check the "
+                              "server", service=True)
+        cut = _cut_short(exc)
+        if cut:
+            return ModelError(f"the answer from {self.name}{where} was cut short{tries}: {cut}; check the server "
+                              "or a proxy in between", service=True)
         if isinstance(exc, (litellm.APIConnectionError, ConnectionError)) or "connection error" in text.lower():
             return ModelError(f"cannot reach {self.name}{where}{tries}: {text}; check apiBase and the network",
                               service=True)

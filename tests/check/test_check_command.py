@@ -292,3 +292,16 @@ def test_a_failure_spanning_several_lines_is_shown_as_blocks(workspace: Path):
     done = check("rows.py", cwd=workspace)
     assert done.returncode == 1
     assert done.stdout.splitlines()[1:7] == ["rows.py:3: expected", "    0", "    1", "  got", "    0", "    2"]
+
+
+def test_what_a_program_prints_is_shown_never_obeyed_by_the_terminal(workspace):
+    """Escape sequences (colour, a window title, clearing the screen) and bells a program prints are shown as
+    escapes, in the text report and the JSON alike."""
+    (workspace / "esc.py").write_text('def shout():\n    """\n    >>> shout()\n    red\n    """\n'
+                                      '    print("\\x1b[31mred\\x1b[0m\\x1b]0;pwned\\x07\\x1b[2J")\n')
+    done = check("esc.py", cwd=workspace)
+    assert done.returncode == 1
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "esc.py:3: expected red, got \\x1b[31mred\\x1b[0m\\x1b]0;pwned\\x07\\x1b[2J" in done.stdout
+    report = check("--json", "esc.py", cwd=workspace)
+    assert "\\u001b" not in report.stdout and "\\\\x1b[31mred" in report.stdout

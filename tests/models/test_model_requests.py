@@ -172,3 +172,23 @@ def test_importing_the_model_layer_does_not_import_litellm():
             "print('litellm' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "False", done.stderr
+
+
+@pytest.mark.parametrize("failure, said", [
+    ("truncated", "was cut short (2 attempts): received "),
+    ("garbled", "answered with a body that is not JSON (2 attempts): "),
+])
+async def test_a_body_cut_short_or_not_json_is_named_as_what_it_is(scripted_server, workspace, failure, said):
+    scripted_server.fail(*[failure] * 5)
+    with pytest.raises(ModelError) as failed:
+        await model_for(scripted_server, workspace, retries=1).sample(ASK)
+    assert said in str(failed.value) and "cannot reach" not in str(failed.value)
+    assert failed.value.service and len(scripted_server.requests) == 2
+
+
+async def test_an_answer_with_no_choices_is_named_not_taken_for_a_spent_budget(scripted_server, workspace):
+    scripted_server.replies = [[]]
+    with pytest.raises(ModelError) as failed:
+        await model_for(scripted_server, workspace).sample(ASK)
+    assert str(failed.value) == (f"openai/scripted at {scripted_server.api_base} answered with an empty list of "
+                                 "choices; check the server")

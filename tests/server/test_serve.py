@@ -83,6 +83,12 @@ def test_serve_over_tcp_answers_initialize(tmp_path):
             sock.sendall(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
             while _read_message(sock).get("id") != 2:
                 pass
+            # a request after shutdown is answered (LSP: with InvalidRequest), never left waiting
+            sock.sendall(_frame({"jsonrpc": "2.0", "id": 3, "method": "workspace/executeCommand",
+                                 "params": {"command": "seidr.synthesize", "arguments": []}}))
+            late = _read_message(sock)
+            assert late["id"] == 3 and late["error"]["code"] == -32600, late
+            assert "shut down" in late["error"]["message"]
             sock.sendall(_frame({"jsonrpc": "2.0", "method": "exit"}))
         server.wait(timeout=30)
     finally:
